@@ -1,0 +1,530 @@
+#include "analyzer/engine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "analyzer/registry.h"
+#include "analyzer/rule.h"
+#include "analyzer/statement_facts.h"
+#include "analyzer/suppressions.h"
+#include "parser/parser.h"
+
+namespace pgsafe {
+
+// ---------------------------------------------------------------------------------------------
+// Rule selection
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+bool rule_enabled(std::string_view id, const LintOptions& opts) {
+  const RuleDef* def = find_rule(id);
+  if (!def) return false;
+  if (contains(opts.ignore, id)) return false;
+  auto it = opts.config.rules.find(std::string(id));
+  if (it != opts.config.rules.end() && it->second.severity == Severity::Off) return false;
+  if (!opts.select.empty()) return contains(opts.select, id);
+  if (meta_of(*def).enabled_by_default) return true;
+  // Opt-in rules are turned on by naming them in the config with a severity or options.
+  return it != opts.config.rules.end() && (it->second.severity.has_value() || !it->second.options.empty());
+}
+
+Severity effective_severity(std::string_view id, const LintOptions& opts) {
+  auto it = opts.config.rules.find(std::string(id));
+  if (it != opts.config.rules.end() && it->second.severity) return *it->second.severity;
+  const RuleDef* def = find_rule(id);
+  return def ? meta_of(*def).default_severity : Severity::Off;
+}
+
+std::vector<std::string> unknown_rule_ids(const LintOptions& opts) {
+  std::vector<std::string> out;
+  auto check = [&](const std::string& id) {
+    if (!find_rule(id) && !contains(out, id)) out.push_back(id);
+  };
+  for (const auto& id : opts.select) check(id);
+  for (const auto& id : opts.ignore) check(id);
+  for (const auto& [id, rc] : opts.config.rules) check(id);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading files
+
+namespace {
+
+struct LoadedFile {
+  SourceText source;
+  parser::ParsedFile parsed;
+  std::optional<InputError> error;
+};
+
+std::string describe_size(size_t bytes) {
+  std::ostringstream s;
+  s.precision(1);
+  s << std::fixed << (static_cast<double>(bytes) / (1024.0 * 1024.0)) << " MiB";
+  return s.str();
+}
+
+LoadedFile load(const MigrationFile& f, size_t max_size) {
+  LoadedFile out;
+  std::string bytes;
+  if (f.contents) {
+    bytes = *f.contents;
+  } else {
+    std::ifstream in(f.path, std::ios::binary);
+    if (!in) {
+      out.error = InputError{f.path, std::string("cannot read file: ") + std::strerror(errno)};
+      return out;
+    }
+    in.seekg(0, std::ios::end);
+    std::streamoff size = in.tellg();
+    if (size < 0) {
+      out.error = InputError{f.path, "cannot read file: not a regular file"};
+      return out;
+    }
+    if (static_cast<size_t>(size) > max_size) {
+      out.error = InputError{f.path, "file is " + describe_size(static_cast<size_t>(size)) +
+                                         ", larger than the limit of " + describe_size(max_size) +
+                                         " (max_file_size_mb in .pgsafe.toml); a migration this large "
+                                         "should be split or loaded as data, not linted"};
+      return out;
+    }
+    in.seekg(0, std::ios::beg);
+    bytes.resize(static_cast<size_t>(size));
+    if (size > 0 && !in.read(bytes.data(), size)) {
+      out.error = InputError{f.path, std::string("cannot read file: ") + std::strerror(errno)};
+      return out;
+    }
+  }
+  if (bytes.size() > max_size) {
+    out.error = InputError{f.path, "input is " + describe_size(bytes.size()) + ", larger than the limit of " +
+                                       describe_size(max_size)};
+    return out;
+  }
+  SourceText src(f.path, std::move(bytes));
+  const std::string& text = src.text();
+  if (looks_binary(text)) {
+    Position p = src.position(text.find('\0'));
+    out.error = InputError{f.path, "binary file (NUL byte), not SQL text", p.line, p.column};
+    return out;
+  }
+  if (auto bad = find_invalid_utf8(text)) {
+    Position p = src.position(*bad);
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[*bad]));
+    out.error = InputError{f.path, std::string("not valid UTF-8 (byte ") + hex +
+                                       "); pgsafe reads migrations as UTF-8, re-save the file in that encoding",
+                           p.line, p.column};
+    return out;
+  }
+  // A UTF-8 byte order mark is not SQL: blank it for the parser, keep offsets unchanged.
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    std::string copy = text;
+    copy[0] = copy[1] = copy[2] = ' ';
+    out.parsed = parser::parse_sql(copy);
+  } else {
+    out.parsed = parser::parse_sql(text);
+  }
+  out.source = std::move(src);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-file bookkeeping kept until the end of the run (small: no trees).
+
+struct FileRecord {
+  bool linted = false;
+  std::vector<IgnoreComment> ignores;
+  std::vector<std::pair<uint32_t, uint32_t>> stmt_ranges;
+  std::vector<int> stmt_parent;
+  std::optional<SourceText> source;  // kept when the file has findings
+};
+
+struct RawFinding {
+  const RuleDef* rule;
+  Finding finding;
+  int file;
+  int statement;
+};
+
+class Run {
+ public:
+  Run(const MigrationSet& set, const LintOptions& opts) : set_(set), opts_(opts) {
+    for (const RuleDef* def : all_rules()) {
+      if (!rule_enabled(meta_of(*def).id, opts)) continue;
+      Active a;
+      a.def = def;
+      a.rule = def->make();
+      a.severity = effective_severity(meta_of(*def).id, opts);
+      auto it = opts.config.rules.find(std::string(meta_of(*def).id));
+      a.options = it != opts.config.rules.end() ? it->second.options : nlohmann::json::object();
+      active_.push_back(std::move(a));
+    }
+    for (size_t i = 0; i < active_.size(); ++i) {
+      for (int kind : active_[i].rule->subscriptions()) {
+        if (kind == kAnyStatement) any_.push_back(i);
+        else if (kind == kUnparsedStatement) unparsed_.push_back(i);
+        else {
+          if (static_cast<size_t>(kind) >= by_kind_.size()) by_kind_.resize(static_cast<size_t>(kind) + 1);
+          by_kind_[static_cast<size_t>(kind)].push_back(i);
+        }
+      }
+    }
+    records_.resize(set.files.size());
+  }
+
+  LintResult run() {
+    LintResult result;
+    load_all_in_order([&](size_t i, LoadedFile&& lf) { process(i, std::move(lf), result); });
+    finish_set();
+    build_diagnostics(result);
+    return result;
+  }
+
+ private:
+  struct Active {
+    const RuleDef* def = nullptr;
+    std::unique_ptr<Rule> rule;
+    Severity severity = Severity::Warning;
+    nlohmann::json options;
+  };
+
+  // Files are read and parsed by worker threads, at most `window` ahead of the consumer, and
+  // handed over strictly in set order.
+  template <typename Fn>
+  void load_all_in_order(Fn&& consume) {
+    const size_t n = set_.files.size();
+    const size_t max_size = opts_.config.max_file_size;
+    unsigned jobs = opts_.jobs > 0 ? static_cast<unsigned>(opts_.jobs) : std::max(1u, std::thread::hardware_concurrency());
+    if (jobs <= 1 || n <= 1) {
+      for (size_t i = 0; i < n; ++i) consume(i, load(set_.files[i], max_size));
+      return;
+    }
+    const size_t window = static_cast<size_t>(jobs) * 4;
+    std::vector<std::optional<LoadedFile>> slots(n);
+    std::mutex m;
+    std::condition_variable cv;
+    size_t next = 0, consumed = 0;
+    auto worker = [&] {
+      while (true) {
+        size_t i;
+        {
+          std::unique_lock lock(m);
+          cv.wait(lock, [&] { return next >= n || next < consumed + window; });
+          if (next >= n) return;
+          i = next++;
+        }
+        LoadedFile lf = load(set_.files[i], max_size);
+        {
+          std::lock_guard lock(m);
+          slots[i] = std::move(lf);
+        }
+        cv.notify_all();
+      }
+    };
+    std::vector<std::thread> threads;
+    unsigned workers = std::min<unsigned>(jobs, static_cast<unsigned>(n));
+    for (unsigned t = 0; t < workers; ++t) threads.emplace_back(worker);
+    for (size_t i = 0; i < n; ++i) {
+      LoadedFile lf;
+      {
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return slots[i].has_value(); });
+        lf = std::move(*slots[i]);
+        slots[i].reset();
+      }
+      consume(i, std::move(lf));
+      {
+        std::lock_guard lock(m);
+        consumed = i + 1;
+      }
+      cv.notify_all();
+    }
+    for (auto& t : threads) t.join();
+  }
+
+  void process(size_t i, LoadedFile&& lf, LintResult& result) {
+    const MigrationFile& f = set_.files[i];
+    FileRecord& rec = records_[i];
+    if (!f.history_only) {
+      ++result.files;
+      result.linted_paths.push_back(f.path);
+      rec.linted = true;
+    }
+    if (lf.error) {
+      result.errors.push_back(*lf.error);
+      return;
+    }
+    const auto& stmts = lf.parsed.statements();
+    FileDirectives directives = collect_directives(lf.source, lf.parsed);
+    FileState state;
+    size_t real = 0;
+    const pg_query::Node* only = nullptr;
+    for (const auto& s : stmts)
+      if (s.parent < 0) { ++real; only = s.node; }
+    bool must_run_outside = real == 1 && only && cannot_run_in_transaction(*only);
+    state.wrapped_by_applier = opts_.config.settings.assume_in_transaction && !directives.no_transaction && !must_run_outside;
+
+    // Down migrations are linted against the schema they undo, but never change the forward one.
+    std::optional<Catalog> scratch;
+    if (f.direction == Direction::Down) scratch = catalog_;
+    Catalog& catalog = scratch ? *scratch : catalog_;
+
+    if (rec.linted) {
+      rec.ignores = collect_ignores(lf.source, lf.parsed);
+      rec.stmt_ranges.reserve(stmts.size());
+      for (const auto& s : stmts) {
+        rec.stmt_ranges.emplace_back(s.begin, s.end);
+        rec.stmt_parent.push_back(s.parent);
+      }
+    }
+    size_t findings_before = raw_.size();
+    for (size_t si = 0; si < stmts.size(); ++si) {
+      const parser::Statement& st = stmts[si];
+      if (rec.linted) dispatch(f, lf, st, si, state, catalog);
+      if (st.node) {
+        catalog.apply(*st.node, SourceRef{static_cast<int>(i), st.begin, st.end});
+        advance(state, *st.node);
+      }
+    }
+    if (rec.linted) {
+      for (auto& a : active_) {
+        FileContext ctx{f, lf.source, lf.parsed, state, catalog, opts_.config.settings, a.options};
+        Findings out;
+        a.rule->finish_file(ctx, out);
+        take(a, out, static_cast<int>(i), -1);
+      }
+      if (raw_.size() > findings_before) rec.source = std::move(lf.source);
+    }
+  }
+
+  void dispatch(const MigrationFile& f, const LoadedFile& lf, const parser::Statement& st, size_t si,
+                const FileState& state, const Catalog& catalog) {
+    auto run_list = [&](const std::vector<size_t>& list) {
+      for (size_t idx : list) {
+        Active& a = active_[idx];
+        StatementContext ctx{f, lf.source, lf.parsed, st, si, state, catalog, opts_.config.settings, a.options};
+        Findings out;
+        a.rule->check(ctx, out);
+        take(a, out, f.index, static_cast<int>(si));
+      }
+    };
+    if (!st.node) {
+      run_list(unparsed_);
+      return;
+    }
+    size_t kind = static_cast<size_t>(st.node->node_case());
+    if (kind < by_kind_.size()) run_list(by_kind_[kind]);
+    run_list(any_);
+  }
+
+  void take(Active& a, Findings& out, int file, int statement) {
+    for (auto& fnd : out.items()) {
+      int target = fnd.file >= 0 ? fnd.file : file;
+      raw_.push_back(RawFinding{a.def, std::move(fnd), target, statement});
+    }
+  }
+
+  static void advance(FileState& state, const pg_query::Node& node) {
+    ++state.statements_seen;
+    switch (node.node_case()) {
+      case pg_query::Node::kTransactionStmt: {
+        auto kind = node.transaction_stmt().kind();
+        if (kind == pg_query::TRANS_STMT_BEGIN || kind == pg_query::TRANS_STMT_START) {
+          ++state.explicit_transaction_depth;
+          if (!state.in_explicit_transaction && !state.wrapped_by_applier) state.tables_created_in_transaction.clear();
+          state.in_explicit_transaction = true;
+        } else if (kind == pg_query::TRANS_STMT_COMMIT || kind == pg_query::TRANS_STMT_ROLLBACK ||
+                   kind == pg_query::TRANS_STMT_COMMIT_PREPARED || kind == pg_query::TRANS_STMT_ROLLBACK_PREPARED ||
+                   kind == pg_query::TRANS_STMT_PREPARE) {
+          state.explicit_transaction_depth = 0;
+          state.in_explicit_transaction = false;
+          if (!state.wrapped_by_applier) state.tables_created_in_transaction.clear();
+        }
+        break;
+      }
+      case pg_query::Node::kVariableSetStmt: {
+        const auto& v = node.variable_set_stmt();
+        bool zero = false;
+        for (const auto& a : v.args())
+          if (a.has_a_const()) {
+            const auto& c = a.a_const();
+            if ((c.has_ival() && c.ival().ival() == 0) || (c.has_sval() && (c.sval().sval() == "0" || c.sval().sval().empty())))
+              zero = true;
+          }
+        bool setting = v.kind() == pg_query::VAR_SET_VALUE && !zero;
+        if (v.name() == "lock_timeout") state.lock_timeout_set = setting;
+        if (v.name() == "statement_timeout") state.statement_timeout_set = setting;
+        break;
+      }
+      case pg_query::Node::kCreateStmt: {
+        const auto& rv = node.create_stmt().relation();
+        std::string key = Catalog::qualify(rv.schemaname(), rv.relname());
+        state.tables_created_in_file.insert(key);
+        if (state.in_transaction()) state.tables_created_in_transaction.insert(key);
+        break;
+      }
+      case pg_query::Node::kCreateTableAsStmt: {
+        const auto& into = node.create_table_as_stmt().into();
+        if (into.has_rel()) {
+          std::string key = Catalog::qualify(into.rel().schemaname(), into.rel().relname());
+          state.tables_created_in_file.insert(key);
+          if (state.in_transaction()) state.tables_created_in_transaction.insert(key);
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+
+  void finish_set() {
+    for (auto& a : active_) {
+      SetContext ctx{set_, catalog_, opts_.config.settings, a.options};
+      Findings out;
+      a.rule->finish_set(ctx, out);
+      for (auto& fnd : out.items()) {
+        int file = fnd.file;
+        if (file < 0 || static_cast<size_t>(file) >= records_.size()) continue;
+        raw_.push_back(RawFinding{a.def, std::move(fnd), file, -1});
+      }
+    }
+  }
+
+  const SourceText* source_for(int file) {
+    FileRecord& rec = records_[static_cast<size_t>(file)];
+    if (!rec.source) {
+      // A set-level finding in a file that had none before: read it again (it was valid).
+      LoadedFile lf = load(set_.files[static_cast<size_t>(file)], opts_.config.max_file_size);
+      if (lf.error) return nullptr;
+      rec.source = std::move(lf.source);
+    }
+    return &*rec.source;
+  }
+
+  int statement_at(const FileRecord& rec, uint32_t offset) const {
+    int best = -1;
+    for (size_t i = 0; i < rec.stmt_ranges.size(); ++i) {
+      auto [b, e] = rec.stmt_ranges[i];
+      if (b <= offset && offset < std::max(e, b + 1)) best = static_cast<int>(i);  // innermost wins (later)
+    }
+    return best;
+  }
+
+  // The ignore that covers a finding, if any; marks it used.
+  std::optional<Suppression> suppress(FileRecord& rec, std::string_view rule, int statement) {
+    auto try_ignore = [&](IgnoreComment& ig) -> bool {
+      if (ig.malformed) return false;
+      for (size_t k = 0; k < ig.rules.size(); ++k)
+        if (ig.rules[k] == rule) {
+          ig.used[k] = true;
+          return true;
+        }
+      return false;
+    };
+    // Line ignores of the statement and of any DO block around it.
+    for (int s = statement; s >= 0; s = rec.stmt_parent[static_cast<size_t>(s)]) {
+      for (auto& ig : rec.ignores)
+        if (!ig.whole_file && ig.statement == s && try_ignore(ig))
+          return Suppression{Suppression::Kind::InSource, ig.reason};
+    }
+    for (auto& ig : rec.ignores)
+      if (ig.whole_file && try_ignore(ig)) return Suppression{Suppression::Kind::InSource, ig.reason};
+    return std::nullopt;
+  }
+
+  Diagnostic make_diagnostic(const Active& a, const RawFinding& rf, const SourceText& src) {
+    const RuleMeta& meta = meta_of(*rf.rule);
+    Diagnostic d;
+    d.file = set_.files[static_cast<size_t>(rf.file)].path;
+    d.rule = std::string(meta.id);
+    d.category = std::string(meta.category);
+    d.severity = a.severity;
+    d.message = rf.finding.message;
+    d.help = rf.finding.help.empty() ? std::string(meta.help) : rf.finding.help;
+    d.url = rule_url(meta.id);
+    d.range = src.range(rf.finding.begin, rf.finding.end);
+    d.statement = rf.statement;
+    if (rf.finding.fix) {
+      Fix fx;
+      fx.description = rf.finding.fix->description;
+      fx.safe = rf.finding.fix->safe;
+      for (const auto& e : rf.finding.fix->edits) fx.edits.push_back(Edit{src.range(e.begin, e.end), e.new_text});
+      d.fix = std::move(fx);
+    }
+    return d;
+  }
+
+  const Active* active_for(const RuleDef* def) const {
+    for (const auto& a : active_)
+      if (a.def == def) return &a;
+    return nullptr;
+  }
+
+  void build_diagnostics(LintResult& result) {
+    for (auto& rf : raw_) {
+      const Active* a = active_for(rf.rule);
+      FileRecord& rec = records_[static_cast<size_t>(rf.file)];
+      if (!a || !rec.linted) continue;
+      const SourceText* src = source_for(rf.file);
+      if (!src) continue;
+      if (rf.statement < 0) rf.statement = statement_at(rec, rf.finding.begin);
+      Diagnostic d = make_diagnostic(*a, rf, *src);
+      d.suppression = suppress(rec, d.rule, rf.statement);
+      result.diagnostics.push_back(std::move(d));
+    }
+    // Ignores that suppressed nothing (or could not), for the rules that look at them.
+    for (size_t i = 0; i < records_.size(); ++i) {
+      FileRecord& rec = records_[i];
+      if (!rec.linted || rec.ignores.empty()) continue;
+      for (auto& ig : rec.ignores)
+        for (size_t k = 0; k < ig.rules.size(); ++k) {
+          ig.known[k] = find_rule(ig.rules[k]) != nullptr;
+          // An ignore for a rule not running now (--select, off in config) is not judged.
+          if (ig.known[k] && !active_for(find_rule(ig.rules[k]))) ig.used[k] = true;
+        }
+      const SourceText* src = source_for(static_cast<int>(i));
+      if (!src) continue;
+      for (auto& a : active_) {
+        Findings out;
+        a.rule->check_suppressions(SuppressionContext{set_.files[i], *src, rec.ignores}, out);
+        for (auto& fnd : out.items()) {
+          RawFinding rf{a.def, std::move(fnd), static_cast<int>(i), -1};
+          Diagnostic d = make_diagnostic(a, rf, *src);
+          for (auto& ig : rec.ignores)
+            if (ig.whole_file && !ig.malformed && contains(ig.rules, d.rule))
+              d.suppression = Suppression{Suppression::Kind::InSource, ig.reason};
+          result.diagnostics.push_back(std::move(d));
+        }
+      }
+    }
+    std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+    for (size_t i = 0; i < records_.size(); ++i)
+      if (records_[i].source) result.sources.emplace(set_.files[i].path, std::move(*records_[i].source));
+  }
+
+  const MigrationSet& set_;
+  const LintOptions& opts_;
+  std::vector<Active> active_;
+  std::vector<std::vector<size_t>> by_kind_;
+  std::vector<size_t> any_, unparsed_;
+  std::vector<FileRecord> records_;
+  std::vector<RawFinding> raw_;
+  Catalog catalog_;
+};
+
+}  // namespace
+
+LintResult lint(const MigrationSet& set, const LintOptions& opts) { return Run(set, opts).run(); }
+
+}  // namespace pgsafe

@@ -1,0 +1,40 @@
+#pragma once
+// The lint engine: files are read and parsed in parallel (bounded read-ahead, so memory stays
+// flat), then replayed in order through the catalog, the per-file state and the rules.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/config.h"
+#include "analyzer/diagnostic.h"
+#include "analyzer/migration_set.h"
+#include "parser/source_text.h"
+
+namespace pgsafe {
+
+struct LintOptions {
+  Config config;
+  std::vector<std::string> select;   // only these rules (opt-in ones included)
+  std::vector<std::string> ignore;   // never these
+  int jobs = 0;                      // 0: one per core
+};
+
+struct LintResult {
+  std::vector<Diagnostic> diagnostics;   // sorted, suppressed ones included
+  std::vector<InputError> errors;        // files that could not be read or decoded
+  size_t files = 0;                      // files linted (history excluded)
+  std::vector<std::string> linted_paths; // in set order
+  std::map<std::string, SourceText> sources;  // texts of files with diagnostics, for snippets
+};
+
+// Rule ids that select/ignore/config name but no rule has; empty when all are known.
+std::vector<std::string> unknown_rule_ids(const LintOptions& opts);
+
+LintResult lint(const MigrationSet& set, const LintOptions& opts);
+
+// Whether a rule runs under these options.
+bool rule_enabled(std::string_view id, const LintOptions& opts);
+// The severity a rule's findings get under these options.
+Severity effective_severity(std::string_view id, const LintOptions& opts);
+
+}  // namespace pgsafe

@@ -1,0 +1,33 @@
+#pragma once
+// Per-file migration state, advanced statement by statement. Rules see it as it stood before
+// the statement they check.
+#include <set>
+#include <string>
+
+namespace pgsafe {
+
+struct FileState {
+  // The applier will run the file inside one transaction (it wraps the file unless the file
+  // opts out with `-- pgsafe:no-transaction`, or must run outside one).
+  bool wrapped_by_applier = true;
+  // An explicit BEGIN / START TRANSACTION is open.
+  bool in_explicit_transaction = false;
+  int explicit_transaction_depth = 0;
+  bool in_transaction() const { return wrapped_by_applier || in_explicit_transaction; }
+
+  bool lock_timeout_set = false;
+  bool statement_timeout_set = false;
+
+  // Tables created earlier in this file, and since the current transaction began
+  // ("schema.name"); lock rules exempt them: nobody else can hold or wait for them yet.
+  std::set<std::string> tables_created_in_file;
+  std::set<std::string> tables_created_in_transaction;
+
+  int statements_seen = 0;
+
+  bool created_here(const std::string& qualified) const {
+    return tables_created_in_file.count(qualified) > 0;
+  }
+};
+
+}  // namespace pgsafe

@@ -1,0 +1,299 @@
+#include "analyzer/migration_set.h"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+#include <set>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace pgsafe {
+
+std::string_view to_string(Layout l) {
+  switch (l) {
+    case Layout::Auto: return "auto";
+    case Layout::Timestamp: return "timestamp";
+    case Layout::Prisma: return "prisma";
+    case Layout::Diesel: return "diesel";
+    case Layout::GolangMigrate: return "golang-migrate";
+    case Layout::Flyway: return "flyway";
+    case Layout::Drizzle: return "drizzle";
+  }
+  return "auto";
+}
+
+std::optional<Layout> parse_layout(std::string_view s) {
+  for (Layout l : {Layout::Auto, Layout::Timestamp, Layout::Prisma, Layout::Diesel, Layout::GolangMigrate,
+                   Layout::Flyway, Layout::Drizzle})
+    if (to_string(l) == s) return l;
+  if (s == "supabase" || s == "dbmate") return Layout::Timestamp;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string generic(const fs::path& p) { return p.generic_string(); }
+
+struct Pattern {
+  Layout layout;
+  std::regex re;  // matched against the file name, or "dir/file" for folder layouts
+};
+
+const std::vector<Pattern>& patterns() {
+  static const std::vector<Pattern> p = [] {
+    auto R = [](const char* s) { return std::regex(s, std::regex::ECMAScript | std::regex::optimize); };
+    return std::vector<Pattern>{
+        {Layout::Prisma, R(R"(^(\d{14})_([^/]+)/migration\.sql$)")},
+        {Layout::Diesel, R(R"(^(\d{4}-\d{2}-\d{2}-\d{6}(?:-\d{4})?|\d{14})_([^/]+)/(up|down)\.sql$)")},
+        {Layout::GolangMigrate, R(R"(^(\d+)_(.+)\.(up|down)\.sql$)")},
+        {Layout::Flyway, R(R"(^([VUR])(\d+(?:[._]\d+)*)?__(.+)\.sql$)")},
+        {Layout::Timestamp, R(R"(^(\d{14})_(.+)\.sql$)")},
+        {Layout::Drizzle, R(R"(^(\d{4})_(.+)\.sql$)")},
+    };
+  }();
+  return p;
+}
+
+// The part of a path a layout looks at: "parent/file" for folder layouts, else the file name.
+std::string tail_of(const std::string& path, Layout l) {
+  fs::path p(path);
+  if (l == Layout::Prisma || l == Layout::Diesel) return generic(p.parent_path().filename() / p.filename());
+  return p.filename().string();
+}
+
+}  // namespace
+
+NameInfo parse_name(const std::string& path, Layout layout) {
+  NameInfo info;
+  for (const auto& pat : patterns()) {
+    if (layout != Layout::Auto && pat.layout != layout) continue;
+    std::smatch m;
+    std::string tail = tail_of(path, pat.layout);
+    if (!std::regex_match(tail, m, pat.re)) continue;
+    info.matches = true;
+    info.layout = pat.layout;
+    switch (pat.layout) {
+      case Layout::Prisma:
+        info.version = m[1]; info.name = m[2];
+        break;
+      case Layout::Diesel:
+        info.version = m[1]; info.name = m[2];
+        info.direction = m[3] == "down" ? Direction::Down : Direction::Up;
+        break;
+      case Layout::GolangMigrate:
+        info.version = m[1]; info.name = m[2];
+        info.direction = m[3] == "down" ? Direction::Down : Direction::Up;
+        break;
+      case Layout::Flyway:
+        info.version = m[2]; info.name = m[3];
+        info.direction = m[1] == "U" ? Direction::Down : (m[1] == "R" ? Direction::Repeatable : Direction::Up);
+        if (m[1] != "R" && info.version.empty()) { info.matches = false; continue; }
+        break;
+      default:
+        info.version = m[1]; info.name = m[2];
+        break;
+    }
+    return info;
+  }
+  // Not matching: still make a best effort at a version, so ordering stays sensible.
+  info.layout = layout == Layout::Auto ? Layout::Timestamp : layout;
+  std::string base = fs::path(path).filename().string();
+  if (base == "up.sql" || base == "down.sql" || base == "migration.sql") {
+    if (base == "down.sql") info.direction = Direction::Down;
+    base = fs::path(path).parent_path().filename().string();
+  }
+  size_t i = 0;
+  while (i < base.size() && (std::isdigit(static_cast<unsigned char>(base[i])) || base[i] == '-')) ++i;
+  info.version = base.substr(0, i);
+  while (!info.version.empty() && info.version.back() == '-') info.version.pop_back();
+  if (base.size() >= 9 && base.compare(base.size() - 9, 9, ".down.sql") == 0) info.direction = Direction::Down;
+  info.name = base;
+  return info;
+}
+
+Layout detect_layout(const std::vector<std::string>& paths) {
+  std::map<Layout, int> votes;
+  for (const auto& p : paths) {
+    NameInfo n = parse_name(p, Layout::Auto);
+    if (n.matches) ++votes[n.layout];
+  }
+  Layout best = Layout::Timestamp;
+  int best_votes = 0;
+  for (const auto& [l, v] : votes)
+    if (v > best_votes) { best = l; best_votes = v; }
+  return best;
+}
+
+int compare_versions(std::string_view a, std::string_view b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    // Skip separators.
+    while (i < a.size() && !is_digit(a[i])) ++i;
+    while (j < b.size() && !is_digit(b[j])) ++j;
+    size_t si = i, sj = j;
+    while (i < a.size() && is_digit(a[i])) ++i;
+    while (j < b.size() && is_digit(b[j])) ++j;
+    std::string_view x = a.substr(si, i - si), y = b.substr(sj, j - sj);
+    while (x.size() > 1 && x.front() == '0') x.remove_prefix(1);
+    while (y.size() > 1 && y.front() == '0') y.remove_prefix(1);
+    if (x.empty() != y.empty()) return x.empty() ? -1 : 1;
+    if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+    if (int c = x.compare(y)) return c < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+void order_set(MigrationSet& set) {
+  auto rank = [](const MigrationFile& f) {
+    // Versioned files first (in version order), then unversioned, then repeatable ones.
+    if (f.direction == Direction::Repeatable) return 2;
+    return f.version.empty() ? 1 : 0;
+  };
+  std::stable_sort(set.files.begin(), set.files.end(), [&](const MigrationFile& a, const MigrationFile& b) {
+    int ra = rank(a), rb = rank(b);
+    if (ra != rb) return ra < rb;
+    if (int c = compare_versions(a.version, b.version)) return c < 0;
+    // An up migration before its down.
+    if (a.direction != b.direction) return a.direction == Direction::Up;
+    return a.path < b.path;
+  });
+  for (size_t i = 0; i < set.files.size(); ++i) set.files[i].index = static_cast<int>(i);
+}
+
+namespace {
+
+bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+void add_directory(const std::string& dir, std::vector<std::string>& out, std::vector<InputError>& errors) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  if (ec) {
+    errors.push_back({dir, "cannot read directory: " + ec.message()});
+    return;
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) {
+      errors.push_back({dir, "cannot read directory: " + ec.message()});
+      break;
+    }
+    const fs::path& p = it->path();
+    std::string fname = p.filename().string();
+    if (!fname.empty() && fname[0] == '.') {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && p.extension() == ".sql") found.push_back(generic(p));
+  }
+  if (found.empty()) {
+    errors.push_back({dir, "directory contains no .sql files"});
+    return;
+  }
+  std::sort(found.begin(), found.end());
+  out.insert(out.end(), found.begin(), found.end());
+}
+
+void expand(const std::string& arg, std::vector<std::string>& out, std::vector<InputError>& errors) {
+  std::error_code ec;
+  if (fs::is_directory(arg, ec)) {
+    add_directory(arg, out, errors);
+    return;
+  }
+  if (fs::exists(arg, ec)) {
+    out.push_back(generic(fs::path(arg)));
+    return;
+  }
+  if (has_glob_chars(arg)) {
+    glob_t g{};
+    int rc = ::glob(arg.c_str(), 0, nullptr, &g);
+    if (rc == 0) {
+      std::vector<std::string> matched;
+      for (size_t i = 0; i < g.gl_pathc; ++i) {
+        std::string m = g.gl_pathv[i];
+        if (fs::is_directory(m, ec)) add_directory(m, matched, errors);
+        else matched.push_back(m);
+      }
+      globfree(&g);
+      out.insert(out.end(), matched.begin(), matched.end());
+      return;
+    }
+    globfree(&g);
+    errors.push_back({arg, "no file matches this pattern"});
+    return;
+  }
+  errors.push_back({arg, "no such file or directory"});
+}
+
+}  // namespace
+
+MigrationSet discover(const std::vector<std::string>& paths, const DiscoverOptions& opts,
+                      std::vector<InputError>& errors) {
+  MigrationSet set;
+  std::vector<std::string> targets;
+  bool want_stdin = false;
+  for (const auto& p : paths) {
+    if (p == "-") want_stdin = true;
+    else expand(p, targets, errors);
+  }
+  std::vector<std::string> history;
+  if (opts.migrations_dir) {
+    std::error_code ec;
+    if (!fs::is_directory(*opts.migrations_dir, ec)) {
+      errors.push_back({*opts.migrations_dir, "migrations directory does not exist"});
+    } else {
+      add_directory(*opts.migrations_dir, history, errors);
+      // A history folder without files is fine: the first migration has no history.
+      if (!errors.empty() && errors.back().file == *opts.migrations_dir &&
+          errors.back().message == "directory contains no .sql files")
+        errors.pop_back();
+    }
+  }
+  std::vector<std::string> all = targets;
+  all.insert(all.end(), history.begin(), history.end());
+  if (want_stdin && opts.stdin_filename) all.push_back(*opts.stdin_filename);
+  set.layout = opts.layout == Layout::Auto ? detect_layout(all) : opts.layout;
+
+  std::set<std::string> seen;
+  auto canonical = [](const std::string& p) {
+    std::error_code ec;
+    auto c = fs::weakly_canonical(p, ec);
+    return ec ? p : c.string();
+  };
+  auto make = [&](const std::string& path, bool hist) {
+    MigrationFile f;
+    f.path = path;
+    NameInfo n = parse_name(path, set.layout);
+    f.version = n.version;
+    f.name = n.name;
+    f.direction = n.direction;
+    f.name_matches_layout = n.matches;
+    f.history_only = hist;
+    return f;
+  };
+  std::set<std::string> stdin_canon;
+  if (want_stdin && opts.stdin_filename) stdin_canon.insert(canonical(*opts.stdin_filename));
+  for (const auto& t : targets) {
+    std::string c = canonical(t);
+    if (!seen.insert(c).second) continue;
+    set.files.push_back(make(t, false));
+  }
+  if (want_stdin) {
+    MigrationFile f = make(opts.stdin_filename.value_or("<stdin>"), false);
+    f.from_stdin = true;
+    seen.insert(canonical(f.path));
+    set.files.push_back(std::move(f));
+  }
+  for (const auto& h : history) {
+    std::string c = canonical(h);
+    if (!seen.insert(c).second) continue;
+    set.files.push_back(make(h, true));
+  }
+  order_set(set);
+  return set;
+}
+
+}  // namespace pgsafe

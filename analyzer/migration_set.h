@@ -1,0 +1,77 @@
+#pragma once
+// A migration set: the files to lint (and the history they build on), with versions read from
+// their names according to the project's layout, in the order they are applied.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgsafe {
+
+enum class Layout {
+  Auto,
+  Timestamp,      // YYYYMMDDHHMMSS_name.sql (Supabase, dbmate)
+  Prisma,         // <timestamp>_<name>/migration.sql
+  Diesel,         // <version>_<name>/up.sql + down.sql
+  GolangMigrate,  // <version>_<name>.up.sql / .down.sql
+  Flyway,         // V<version>__<description>.sql (U undo, R repeatable)
+  Drizzle,        // NNNN_<name>.sql
+};
+
+std::string_view to_string(Layout l);
+std::optional<Layout> parse_layout(std::string_view s);
+
+enum class Direction { Up, Down, Repeatable };
+
+struct MigrationFile {
+  std::string path;          // as given / discovered, '/' separators: what diagnostics show
+  std::string version;       // "" when the name carries none
+  std::string name;          // the description part of the name
+  Direction direction = Direction::Up;
+  bool name_matches_layout = false;
+  bool history_only = false; // from --migrations-dir: replayed, not reported
+  bool from_stdin = false;
+  int index = -1;            // position in the ordered set
+  std::optional<std::string> contents;  // bytes supplied in memory (stdin, the applier)
+};
+
+struct MigrationSet {
+  Layout layout = Layout::Timestamp;
+  std::vector<MigrationFile> files;  // ordered: version, then path
+};
+
+struct InputError {
+  std::string file;
+  std::string message;
+  uint32_t line = 0, column = 0;     // 0 when not about a position
+};
+
+struct DiscoverOptions {
+  Layout layout = Layout::Auto;
+  std::optional<std::string> migrations_dir;  // history
+  std::optional<std::string> stdin_filename;
+};
+
+// Expand PATHs (files, directories, globs, "-") into an ordered set. Problems (missing path,
+// directory without .sql files) are returned as errors; the set holds what could be found.
+MigrationSet discover(const std::vector<std::string>& paths, const DiscoverOptions& opts,
+                      std::vector<InputError>& errors);
+
+// Parse a file's name under a layout (Auto: the first that fits).
+struct NameInfo {
+  bool matches = false;
+  Layout layout = Layout::Timestamp;
+  std::string version;
+  std::string name;
+  Direction direction = Direction::Up;
+};
+NameInfo parse_name(const std::string& path, Layout layout);
+// Which layout most of these paths follow.
+Layout detect_layout(const std::vector<std::string>& paths);
+// Orders versions numerically component by component ("2" < "10", "1.2" < "1.10").
+int compare_versions(std::string_view a, std::string_view b);
+// Order the files of a set and number them.
+void order_set(MigrationSet& set);
+
+}  // namespace pgsafe

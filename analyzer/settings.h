@@ -1,0 +1,16 @@
+#pragma once
+// What rules may know about the run: target PostgreSQL version, transaction assumptions,
+// exposed schemas. Filled from .pgsafe.toml and the command line.
+#include <string>
+#include <vector>
+
+namespace pgsafe {
+
+struct Settings {
+  int pg_version = 15;
+  // The applier wraps each file in a transaction unless the file opts out.
+  bool assume_in_transaction = true;
+  std::vector<std::string> exposed_schemas{"public"};
+};
+
+}  // namespace pgsafe

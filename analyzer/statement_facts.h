@@ -1,0 +1,14 @@
+#pragma once
+// Facts about single statements that several parts of pgsafe need (the engine, rules, the applier).
+#include <string>
+
+namespace pg_query { class Node; }
+
+namespace pgsafe {
+
+// Statements PostgreSQL refuses to run inside a transaction block (SQLSTATE 25001).
+bool cannot_run_in_transaction(const pg_query::Node& stmt);
+// Why, for messages: "CREATE INDEX CONCURRENTLY", "VACUUM", ...
+std::string no_transaction_reason(const pg_query::Node& stmt);
+
+}  // namespace pgsafe

@@ -1,0 +1,43 @@
+#pragma once
+// Subcommands as functions: options in, exit code out. main() only wires them to CLI11.
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgsafe::cli {
+
+namespace exit_code {
+inline constexpr int kOk = 0;
+inline constexpr int kFindings = 1;
+inline constexpr int kUsage = 2;   // usage, config, I/O or internal error
+}  // namespace exit_code
+
+struct LintArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::optional<std::string> config;
+  std::vector<std::string> select, ignore;
+  std::string fail_on = "warning";
+  bool exit_zero = false;
+  std::optional<int> pg_version;
+  std::optional<bool> assume_in_transaction;
+  std::optional<std::string> migrations_dir;
+  std::optional<std::string> stdin_filename;
+  std::optional<std::string> layout;
+  std::string color = "auto";
+  bool sarif_include_suppressed = false;
+  bool quiet = false;
+  int jobs = 0;
+};
+
+int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run_rules(const std::string& format, std::ostream& out, std::ostream& err);
+int run_explain(const std::string& id, std::ostream& out, std::ostream& err);
+// Write docs/rules/<id>.md and the index; with check, report files that would change instead.
+int run_docs(const std::string& dir, bool check, std::ostream& out, std::ostream& err);
+
+// "a,b" and repeated flags both allowed: split and trim.
+std::vector<std::string> split_list(const std::vector<std::string>& items);
+
+}  // namespace pgsafe::cli

@@ -1,0 +1,173 @@
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "analyzer/engine.h"
+#include "analyzer/registry.h"
+#include "analyzer/rule.h"
+#include "cli/commands.h"
+#include "reporters/reporter.h"
+
+namespace fs = std::filesystem;
+
+namespace pgsafe::cli {
+
+namespace {
+
+void print_config_errors(const std::vector<ConfigError>& errors, std::ostream& err) {
+  for (const auto& e : errors) {
+    err << "pgsafe: error: " << e.file;
+    if (e.line) err << ":" << e.line << ":" << e.column;
+    err << ": " << e.message << "\n";
+  }
+}
+
+// Rule options named in the config that the rule does not declare.
+void check_rule_options(const Config& cfg, std::vector<ConfigError>& errors) {
+  for (const auto& [id, rc] : cfg.rules) {
+    const RuleDef* def = find_rule(id);
+    if (!def) continue;
+    const RuleMeta& meta = meta_of(*def);
+    for (const auto& [name, value] : rc.options.items()) {
+      bool known = false;
+      for (const auto& o : meta.options) known = known || o.name == name;
+      if (!known) {
+        auto pos = rc.option_positions.count(name) ? rc.option_positions.at(name) : std::pair<uint32_t, uint32_t>{rc.line, rc.column};
+        std::string names;
+        for (const auto& o : meta.options) names += (names.empty() ? "" : ", ") + std::string(o.name);
+        errors.push_back({cfg.path, pos.first, pos.second,
+                          "rule '" + id + "' has no option '" + name + "'" +
+                              (names.empty() ? " (it takes only `severity`)" : " (options: severity, " + names + ")")});
+      }
+    }
+  }
+}
+
+std::optional<std::string> default_migrations_dir() {
+  for (const char* d : {"supabase/migrations", "migrations", "db/migrations"}) {
+    std::error_code ec;
+    if (fs::is_directory(d, ec)) return std::string(d);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ostream& err) {
+  LintOptions opts;
+  std::vector<ConfigError> cerrors;
+  // Configuration: --config, else the nearest .pgsafe.toml upward from here.
+  if (args.config) {
+    std::error_code ec;
+    if (!fs::is_regular_file(*args.config, ec)) {
+      err << "pgsafe: error: " << *args.config << ": config file not found\n";
+      return exit_code::kUsage;
+    }
+    load_config(*args.config, opts.config, cerrors);
+  } else if (auto found = find_config(fs::current_path())) {
+    load_config(*found, opts.config, cerrors);
+  }
+  if (args.pg_version) {
+    if (*args.pg_version < 10 || *args.pg_version > 18) {
+      err << "pgsafe: error: --pg-version must be a PostgreSQL major version from 10 to 18\n";
+      return exit_code::kUsage;
+    }
+    opts.config.settings.pg_version = *args.pg_version;
+  }
+  if (args.assume_in_transaction) opts.config.settings.assume_in_transaction = *args.assume_in_transaction;
+  if (args.layout) {
+    auto l = parse_layout(*args.layout);
+    if (!l) {
+      err << "pgsafe: error: unknown --layout '" << *args.layout
+          << "' (auto, timestamp, prisma, diesel, golang-migrate, flyway, drizzle)\n";
+      return exit_code::kUsage;
+    }
+    opts.config.layout = *l;
+  }
+  opts.select = split_list(args.select);
+  opts.ignore = split_list(args.ignore);
+  opts.jobs = args.jobs;
+  for (const auto& id : unknown_rule_ids(opts)) {
+    auto it = opts.config.rules.find(id);
+    if (it != opts.config.rules.end() && !opts.config.path.empty())
+      cerrors.push_back({opts.config.path, it->second.line, it->second.column, "unknown rule '" + id + "' (see `pgsafe rules`)"});
+    else
+      cerrors.push_back({"command line", 0, 0, "unknown rule '" + id + "' (see `pgsafe rules`)"});
+  }
+  check_rule_options(opts.config, cerrors);
+  if (!cerrors.empty()) {
+    print_config_errors(cerrors, err);
+    return exit_code::kUsage;
+  }
+  auto fail_on = parse_severity(args.fail_on);
+  if (!fail_on || *fail_on == Severity::Off) {
+    err << "pgsafe: error: --fail-on takes error, warning or info\n";
+    return exit_code::kUsage;
+  }
+  if (args.format != "text" && args.format != "json" && args.format != "sarif" && args.format != "github") {
+    err << "pgsafe: error: unknown --format '" << args.format << "' (text, json, sarif, github)\n";
+    return exit_code::kUsage;
+  }
+
+  std::vector<std::string> paths = args.paths;
+  DiscoverOptions dopts;
+  dopts.layout = opts.config.layout;
+  dopts.migrations_dir = args.migrations_dir ? args.migrations_dir : std::nullopt;
+  dopts.stdin_filename = args.stdin_filename;
+  if (paths.empty()) {
+    auto dir = opts.config.migrations_dir ? opts.config.migrations_dir : default_migrations_dir();
+    if (!dir) {
+      err << "pgsafe: error: no paths given and no migrations folder found (set migrations_dir in .pgsafe.toml, "
+             "or run `pgsafe lint migrations/`)\n";
+      return exit_code::kUsage;
+    }
+    paths.push_back(*dir);
+  }
+  bool uses_stdin = std::find(paths.begin(), paths.end(), "-") != paths.end();
+  std::vector<InputError> derrors;
+  MigrationSet set = discover(paths, dopts, derrors);
+  if (!derrors.empty()) {
+    for (const auto& e : derrors) err << "pgsafe: error: " << e.file << ": " << e.message << "\n";
+    return exit_code::kUsage;
+  }
+  if (uses_stdin) {
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    for (auto& f : set.files)
+      if (f.from_stdin) f.contents = ss.str();
+  }
+
+  LintResult result = lint(set, opts);
+
+  report::ReportInput rin{result.diagnostics, result.sources, {}, report::summarize(result.diagnostics, result.files),
+                          PGSAFE_VERSION};
+  for (const RuleDef* def : all_rules())
+    if (rule_enabled(meta_of(*def).id, opts)) rin.rules.push_back(&meta_of(*def));
+  report::ReportOptions ropts;
+  ropts.color = args.color == "always" || (args.color == "auto" && &out == &std::cout && isatty(STDOUT_FILENO) &&
+                                           std::getenv("NO_COLOR") == nullptr);
+  ropts.sarif_include_suppressed = args.sarif_include_suppressed;
+  std::error_code ec;
+  ropts.sarif_root = fs::current_path(ec).generic_string();
+  if (args.format == "json") report::write_json(out, rin, ropts);
+  else if (args.format == "sarif") report::write_sarif(out, rin, ropts);
+  else if (args.format == "github") report::write_github(out, rin, ropts);
+  else report::write_text(out, rin, ropts);
+  out.flush();
+
+  for (const auto& e : result.errors) {
+    err << "pgsafe: error: " << e.file;
+    if (e.line) err << ":" << e.line << ":" << e.column;
+    err << ": " << e.message << "\n";
+  }
+  if (!args.quiet && args.format == "text") err << report::summary_line(rin.summary) << "\n";
+  if (!result.errors.empty()) return exit_code::kUsage;
+  if (args.exit_zero) return exit_code::kOk;
+  for (const auto& d : result.diagnostics)
+    if (!d.suppression && at_least(d.severity, *fail_on)) return exit_code::kFindings;
+  return exit_code::kOk;
+}
+
+}  // namespace pgsafe::cli

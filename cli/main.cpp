@@ -1,0 +1,86 @@
+// pgsafe: a safety linter (and careful applier) for PostgreSQL migrations.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "parser/parser.h"
+
+#ifdef PGSAFE_WITH_APPLIER
+#include "applier/commands.h"
+#endif
+
+using namespace pgsafe::cli;
+
+int main(int argc, char** argv) {
+  CLI::App app{"pgsafe: catch dangerous PostgreSQL migrations before they reach production", "pgsafe"};
+  app.set_version_flag("--version", std::string("pgsafe ") + PGSAFE_VERSION + " (PostgreSQL " +
+                                        pgsafe::parser::postgres_grammar_version() + " grammar)");
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  pgsafe lint supabase/migrations/                 lint every migration\n"
+      "  pgsafe lint --migrations-dir migrations/ migrations/20260101120000_add_email.sql\n"
+      "                                                   lint one new file against its history\n"
+      "  pgsafe lint --format sarif migrations/ > pgsafe.sarif\n"
+      "  pgsafe explain ban-drop-column                   why a rule fires and what to do instead\n"
+      "\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input error.");
+
+  LintArgs lint;
+  auto* lint_cmd = app.add_subcommand("lint", "Check migration files for dangerous operations");
+  lint_cmd->add_option("paths", lint.paths, "Files, directories, globs, or - for stdin (default: migrations_dir)");
+  lint_cmd->add_option("--format,-f", lint.format, "Output: text, json, sarif or github")->capture_default_str();
+  lint_cmd->add_option("--config,-c", lint.config, "Config file (default: nearest .pgsafe.toml)");
+  lint_cmd->add_option("--select", lint.select, "Only these rules (comma-separated; opt-in rules included)");
+  lint_cmd->add_option("--ignore", lint.ignore, "Never these rules (comma-separated)");
+  lint_cmd->add_option("--fail-on", lint.fail_on, "Lowest severity that fails: error, warning or info")->capture_default_str();
+  lint_cmd->add_flag("--exit-zero", lint.exit_zero, "Exit 0 even when findings are reported");
+  lint_cmd->add_option("--pg-version", lint.pg_version, "Target PostgreSQL major version (default 15)");
+  lint_cmd->add_flag("--assume-in-transaction,!--no-assume-in-transaction", lint.assume_in_transaction,
+                     "Whether each file runs in a transaction (default on: pgsafe's applier wraps each file)");
+  lint_cmd->add_option("--migrations-dir", lint.migrations_dir, "Earlier migrations to replay as history (not reported)");
+  lint_cmd->add_option("--stdin-filename", lint.stdin_filename, "File name for input read from stdin (-)");
+  lint_cmd->add_option("--layout", lint.layout, "Migration layout: auto, timestamp, prisma, diesel, golang-migrate, flyway, drizzle");
+  lint_cmd->add_option("--color", lint.color, "auto, always or never")->capture_default_str();
+  lint_cmd->add_flag("--sarif-include-suppressed", lint.sarif_include_suppressed, "Keep suppressed findings in SARIF");
+  lint_cmd->add_flag("--quiet,-q", lint.quiet, "No summary line on stderr");
+  lint_cmd->add_option("-j,--jobs", lint.jobs, "Parallel parse jobs (default: one per core)");
+
+  std::string rules_format = "text";
+  auto* rules_cmd = app.add_subcommand("rules", "List every rule with its category and default");
+  rules_cmd->add_option("--format,-f", rules_format, "text or json")->capture_default_str();
+
+  std::string explain_id;
+  auto* explain_cmd = app.add_subcommand("explain", "Explain a rule: the risk, the lock, the safe recipe");
+  explain_cmd->add_option("rule", explain_id, "Rule id, e.g. ban-drop-column")->required();
+
+  std::string docs_dir = "docs/rules";
+  bool docs_check = false;
+  auto* docs_cmd = app.add_subcommand("docs", "Generate docs/rules/<id>.md from rule metadata");
+  docs_cmd->add_option("--out", docs_dir, "Output directory")->capture_default_str();
+  docs_cmd->add_flag("--check", docs_check, "Exit 1 if any page is out of date instead of writing");
+
+#ifdef PGSAFE_WITH_APPLIER
+  pgsafe::applier::register_commands(app);
+#endif
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? exit_code::kOk : exit_code::kUsage;
+  }
+  try {
+    if (*lint_cmd) return run_lint(lint, std::cin, std::cout, std::cerr);
+    if (*rules_cmd) return run_rules(rules_format, std::cout, std::cerr);
+    if (*explain_cmd) return run_explain(explain_id, std::cout, std::cerr);
+    if (*docs_cmd) return run_docs(docs_dir, docs_check, std::cout, std::cerr);
+#ifdef PGSAFE_WITH_APPLIER
+    if (int code; pgsafe::applier::dispatch(app, code)) return code;
+#endif
+  } catch (const std::exception& e) {
+    std::cerr << "pgsafe: internal error: " << e.what() << "\n";
+    return exit_code::kUsage;
+  }
+  return exit_code::kUsage;
+}

@@ -1,0 +1,340 @@
+#include "parser/parser.h"
+
+#include <google/protobuf/arena.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <pg_query.h>
+
+#include <algorithm>
+#include <string>
+
+#include "parser/plpgsql.h"
+
+namespace pgsafe::parser {
+
+namespace {
+
+// RAII owners for libpg_query results: each is freed exactly once, on every path.
+struct ScanResultOwner {
+  PgQueryScanResult r;
+  explicit ScanResultOwner(const char* s) : r(pg_query_scan(s)) {}
+  ~ScanResultOwner() { pg_query_free_scan_result(r); }
+  ScanResultOwner(const ScanResultOwner&) = delete;
+  ScanResultOwner& operator=(const ScanResultOwner&) = delete;
+};
+struct ProtobufParseOwner {
+  PgQueryProtobufParseResult r;
+  explicit ProtobufParseOwner(const char* s) : r(pg_query_parse_protobuf(s)) {}
+  ~ProtobufParseOwner() { pg_query_free_protobuf_parse_result(r); }
+  ProtobufParseOwner(const ProtobufParseOwner&) = delete;
+  ProtobufParseOwner& operator=(const ProtobufParseOwner&) = delete;
+};
+bool read_message(const PgQueryProtobuf& buf, google::protobuf::Message* msg, int depth) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(buf.data),
+                                            static_cast<int>(buf.len));
+  in.SetRecursionLimit(depth);
+  return msg->ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
+}
+
+// Postgres reports error positions as 1-based character (not byte) positions.
+uint32_t char_pos_to_byte(std::string_view text, int cursorpos) {
+  size_t chars = cursorpos > 0 ? static_cast<size_t>(cursorpos - 1) : 0;
+  size_t i = 0;
+  while (chars > 0 && i < text.size()) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+    --chars;
+  }
+  return static_cast<uint32_t>(i);
+}
+
+std::string clean_message(const char* msg) {
+  std::string m = msg ? msg : "syntax error";
+  return m;
+}
+
+}  // namespace
+
+class FileParser {
+ public:
+  FileParser(std::string_view text, const ParseLimits& limits, ParsedFile& out)
+      : text_(text), limits_(limits), out_(out) {}
+
+  void run() {
+    std::string buf(text_);
+    scan(buf, out_.tokens_, out_.comments_, out_.scan_error_);
+    if (!out_.scan_error_) {
+      if (!parse_whole(buf)) {
+        for (const auto& [b, e] : split_by_tokens()) parse_piece(b, e);
+      }
+    } else {
+      // The scanner stopped (an unterminated literal, say): tokenise what precedes the error so
+      // the statements before it are still analysed; the rest is one error statement.
+      uint32_t err = out_.scan_error_->offset;
+      std::optional<SyntaxError> prefix_error;
+      std::vector<Comment> prefix_comments;
+      std::string prefix(text_.substr(0, err));
+      scan(prefix, out_.tokens_, prefix_comments, prefix_error);
+      out_.comments_ = std::move(prefix_comments);
+      auto pieces = split_by_tokens();
+      uint32_t cut = 0;
+      if (!pieces.empty()) {
+        // The last piece runs into the error unless it was closed by a ';'.
+        bool closed = !out_.tokens_.empty() && out_.tokens_.back().kind == ';';
+        if (!closed) {
+          cut = pieces.back().first;
+          pieces.pop_back();
+        } else {
+          cut = out_.tokens_.back().end;
+        }
+      }
+      for (const auto& [b, e] : pieces) parse_piece(b, e);
+      add_error_statement(cut, static_cast<uint32_t>(text_.size()), *out_.scan_error_);
+    }
+    expand_do_blocks();
+  }
+
+ private:
+  void scan(const std::string& buf, std::vector<Token>& tokens, std::vector<Comment>& comments,
+            std::optional<SyntaxError>& error) {
+    tokens.clear();
+    comments.clear();
+    ScanResultOwner scan(buf.c_str());
+    if (scan.r.error) {
+      error = SyntaxError{char_pos_to_byte(buf, scan.r.error->cursorpos), clean_message(scan.r.error->message)};
+      return;
+    }
+    pg_query::ScanResult result;
+    if (!read_message(scan.r.pbuf, &result, 100)) return;
+    tokens.reserve(static_cast<size_t>(result.tokens_size()));
+    for (const auto& t : result.tokens()) {
+      Token tok{static_cast<uint32_t>(t.start()), static_cast<uint32_t>(t.end()), t.token(),
+                t.keyword_kind() != pg_query::NO_KEYWORD};
+      if (t.token() == pg_query::SQL_COMMENT || t.token() == pg_query::C_COMMENT) {
+        comments.push_back(Comment{tok.begin, tok.end, t.token() == pg_query::C_COMMENT});
+      } else {
+        tokens.push_back(tok);
+      }
+    }
+  }
+
+  // Statement spans from the token stream: split at ';' outside parentheses and outside
+  // SQL-standard function bodies (BEGIN ATOMIC ... END). Every token lands in some statement,
+  // so nothing is skipped, whatever it starts with.
+  std::vector<std::pair<uint32_t, uint32_t>> split_by_tokens() const {
+    std::vector<std::pair<uint32_t, uint32_t>> out;
+    const auto& toks = out_.tokens_;
+    int parens = 0;
+    int atomic = 0;       // nesting inside BEGIN ATOMIC bodies (CASE ... END counted too)
+    bool open = false;
+    uint32_t begin = 0, last_end = 0;
+    for (size_t i = 0; i < toks.size(); ++i) {
+      const Token& t = toks[i];
+      if (t.kind == ';' && parens == 0 && atomic == 0) {
+        if (open) out.emplace_back(begin, last_end);
+        open = false;
+        continue;
+      }
+      if (!open) {
+        open = true;
+        begin = t.begin;
+      }
+      last_end = t.end;
+      if (t.kind == '(') ++parens;
+      else if (t.kind == ')' && parens > 0) --parens;
+      else if (t.kind == pg_query::BEGIN_P && i + 1 < toks.size() && toks[i + 1].kind == pg_query::ATOMIC) ++atomic;
+      else if (atomic > 0 && t.kind == pg_query::CASE) ++atomic;
+      else if (atomic > 0 && t.kind == pg_query::END_P) --atomic;
+    }
+    if (open) out.emplace_back(begin, last_end);
+    return out;
+  }
+
+  bool parse_whole(const std::string& buf) {
+    ProtobufParseOwner parsed(buf.c_str());
+    if (parsed.r.error) return false;
+    auto* result = google::protobuf::Arena::CreateMessage<pg_query::ParseResult>(out_.arena_.get());
+    if (!read_message(parsed.r.parse_tree, result, limits_.max_tree_depth)) return false;
+    for (const auto& raw : result->stmts()) add_statement(raw, 0, static_cast<uint32_t>(buf.size()));
+    return true;
+  }
+
+  void parse_piece(uint32_t begin, uint32_t end_offset) {
+    std::string piece(text_.substr(begin, end_offset - begin));
+    uint32_t base = begin;
+    ProtobufParseOwner parsed(piece.c_str());
+    uint32_t end = base + static_cast<uint32_t>(piece.size());
+    if (parsed.r.error) {
+      add_error_statement(base, end,
+                          SyntaxError{base + char_pos_to_byte(piece, parsed.r.error->cursorpos),
+                                      clean_message(parsed.r.error->message)});
+      return;
+    }
+    auto* result = google::protobuf::Arena::CreateMessage<pg_query::ParseResult>(out_.arena_.get());
+    if (!read_message(parsed.r.parse_tree, result, limits_.max_tree_depth)) {
+      add_error_statement(base, end,
+                          SyntaxError{first_token_at_or_after(base, end),
+                                      "statement is nested too deeply to analyse (more than " +
+                                          std::to_string(limits_.max_tree_depth / 2) + " levels)"});
+      return;
+    }
+    for (const auto& raw : result->stmts()) {
+      // Locations inside this tree are relative to the piece.
+      Statement st;
+      if (!span_of(raw, base, static_cast<uint32_t>(piece.size()), st)) continue;
+      st.node = &raw.stmt();
+      st.base = base;
+      out_.statements_.push_back(std::move(st));
+    }
+  }
+
+  void add_statement(const pg_query::RawStmt& raw, uint32_t base, uint32_t text_len) {
+    Statement st;
+    if (!span_of(raw, base, text_len, st)) return;
+    st.node = &raw.stmt();
+    st.base = base;
+    out_.statements_.push_back(std::move(st));
+  }
+
+  // The statement's bytes from its first to its last real token (comments and blanks trimmed).
+  bool span_of(const pg_query::RawStmt& raw, uint32_t base, uint32_t text_len, Statement& st) {
+    uint32_t loc = base + static_cast<uint32_t>(raw.stmt_location());
+    uint32_t len = raw.stmt_len() > 0 ? static_cast<uint32_t>(raw.stmt_len()) : text_len - static_cast<uint32_t>(raw.stmt_location());
+    uint32_t stop = loc + len;
+    st.begin = first_token_at_or_after(loc, stop);
+    st.end = last_token_end_before(stop, st.begin);
+    return true;
+  }
+
+  uint32_t first_token_at_or_after(uint32_t loc, uint32_t stop) {
+    const auto& toks = out_.tokens_;
+    auto it = std::lower_bound(toks.begin(), toks.end(), loc,
+                               [](const Token& t, uint32_t v) { return t.begin < v; });
+    if (it != toks.end() && it->begin < stop) return it->begin;
+    // No tokens known (scan failed): skip blanks and comments by hand.
+    uint32_t i = loc;
+    while (i < stop && i < text_.size()) {
+      char c = text_[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') { ++i; continue; }
+      if (c == '-' && i + 1 < stop && text_[i + 1] == '-') {
+        while (i < stop && text_[i] != '\n') ++i;
+        continue;
+      }
+      break;
+    }
+    return i;
+  }
+
+  uint32_t last_token_end_before(uint32_t stop, uint32_t begin) {
+    const auto& toks = out_.tokens_;
+    auto it = std::lower_bound(toks.begin(), toks.end(), stop,
+                               [](const Token& t, uint32_t v) { return t.end < v + 1; });
+    // it points at the first token whose end > stop; step back to one that ends at or before stop.
+    while (it != toks.begin()) {
+      --it;
+      if (it->end <= stop && it->begin >= begin) {
+        // A trailing ';' belongs to no statement.
+        if (it->kind == ';' ) { if (it == toks.begin()) break; continue; }
+        return it->end;
+      }
+      if (it->end <= begin) break;
+    }
+    uint32_t e = std::min<uint32_t>(stop, static_cast<uint32_t>(text_.size()));
+    while (e > begin && (text_[e - 1] == ' ' || text_[e - 1] == '\n' || text_[e - 1] == '\t' ||
+                         text_[e - 1] == '\r' || text_[e - 1] == ';'))
+      --e;
+    return e;
+  }
+
+  void add_error_statement(uint32_t loc, uint32_t stop, SyntaxError err) {
+    Statement st;
+    st.begin = first_token_at_or_after(loc, stop);
+    st.end = last_token_end_before(stop, st.begin);
+    if (err.offset < st.begin) err.offset = st.begin;
+    // An error past the last known token (an unterminated literal) runs to the end of the span.
+    if (st.end <= st.begin || err.offset >= st.end) {
+      uint32_t e = std::min<uint32_t>(stop, static_cast<uint32_t>(text_.size()));
+      while (e > err.offset && (text_[e - 1] == ' ' || text_[e - 1] == '\n' || text_[e - 1] == '\t' || text_[e - 1] == '\r')) --e;
+      st.end = std::max(e, st.begin + 1);
+    }
+    st.error = std::move(err);
+    out_.statements_.push_back(std::move(st));
+  }
+
+  void expand_do_blocks() {
+    bool any = false;
+    for (const auto& st : out_.statements_)
+      if (st.node && st.node->has_do_stmt()) { any = true; break; }
+    if (!any) return;
+    std::vector<Statement> expanded;
+    expanded.reserve(out_.statements_.size());
+    for (auto& st : out_.statements_) {
+      expanded.push_back(std::move(st));
+      Statement& outer = expanded.back();
+      if (!outer.node || !outer.node->has_do_stmt()) continue;
+      int parent = static_cast<int>(expanded.size() - 1);
+      DoBody body = extract_do_body(outer.node->do_stmt(), outer.base, text_);
+      if (!body.plpgsql) continue;
+      std::vector<EmbeddedSql> found;
+      std::optional<SyntaxError> body_error = find_embedded_sql(body, found);
+      if (body_error) expanded[static_cast<size_t>(parent)].body_error = std::move(body_error);
+      for (auto& e : found) {
+        ProtobufParseOwner parsed(e.sql.c_str());
+        if (parsed.r.error) continue;  // PL/pgSQL expressions that are not statements on their own
+        auto* result = google::protobuf::Arena::CreateMessage<pg_query::ParseResult>(out_.arena_.get());
+        if (!read_message(parsed.r.parse_tree, result, limits_.max_tree_depth)) continue;
+        for (const auto& raw : result->stmts()) {
+          Statement inner;
+          inner.node = &raw.stmt();
+          inner.base = e.offset;
+          inner.begin = e.offset + static_cast<uint32_t>(raw.stmt_location());
+          inner.end = raw.stmt_len() > 0 ? inner.begin + static_cast<uint32_t>(raw.stmt_len())
+                                         : e.offset + static_cast<uint32_t>(e.sql.size());
+          inner.parent = parent;
+          inner.conditional = e.conditional;
+          expanded.push_back(std::move(inner));
+        }
+      }
+    }
+    out_.statements_ = std::move(expanded);
+  }
+
+  std::string_view text_;
+  const ParseLimits& limits_;
+  ParsedFile& out_;
+};
+
+ParsedFile::ParsedFile() : arena_(std::make_unique<google::protobuf::Arena>()) {}
+ParsedFile::~ParsedFile() = default;
+ParsedFile::ParsedFile(ParsedFile&&) noexcept = default;
+ParsedFile& ParsedFile::operator=(ParsedFile&&) noexcept = default;
+
+std::pair<const Comment*, const Comment*> ParsedFile::comments_between(uint32_t begin, uint32_t end) const {
+  auto lo = std::lower_bound(comments_.begin(), comments_.end(), begin,
+                             [](const Comment& c, uint32_t v) { return c.begin < v; });
+  auto hi = lo;
+  while (hi != comments_.end() && hi->end <= end) ++hi;
+  const Comment* base = comments_.data();
+  return {base + (lo - comments_.begin()), base + (hi - comments_.begin())};
+}
+
+size_t ParsedFile::token_at_or_after(uint32_t offset) const {
+  auto it = std::lower_bound(tokens_.begin(), tokens_.end(), offset,
+                             [](const Token& t, uint32_t v) { return t.begin < v; });
+  return static_cast<size_t>(it - tokens_.begin());
+}
+
+ParsedFile parse_sql(std::string_view text, const ParseLimits& limits) {
+  ParsedFile out;
+  FileParser(text, limits, out).run();
+  return out;
+}
+
+bool bare_parse(std::string_view text) {
+  std::string buf(text);
+  ProtobufParseOwner parsed(buf.c_str());
+  return parsed.r.error == nullptr;
+}
+
+const char* postgres_grammar_version() { return PG_VERSION; }
+
+}  // namespace pgsafe::parser

@@ -1,0 +1,49 @@
+#pragma once
+// Reporters only format: a list of diagnostics plus rule metadata in, text out.
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "analyzer/diagnostic.h"
+#include "analyzer/migration_set.h"
+#include "analyzer/rule_meta.h"
+#include "parser/source_text.h"
+
+namespace pgsafe::report {
+
+enum class Format { Text, Json, Sarif, Github };
+
+struct Summary {
+  size_t files = 0;
+  size_t errors = 0;
+  size_t warnings = 0;
+  size_t infos = 0;
+  size_t suppressed = 0;
+};
+
+struct ReportInput {
+  const std::vector<Diagnostic>& diagnostics;          // sorted
+  const std::map<std::string, SourceText>& sources;    // for source snippets (may lack a file)
+  std::vector<const RuleMeta*> rules;                  // the rules that ran (SARIF tool.driver.rules)
+  Summary summary;
+  std::string tool_version;
+};
+
+struct ReportOptions {
+  bool color = false;                   // ANSI colours (text)
+  bool sarif_include_suppressed = false;
+  std::string sarif_root;               // URIs are made relative to this directory ("" = as given)
+};
+
+// Counts active findings per severity and suppressed ones.
+Summary summarize(const std::vector<Diagnostic>& diags, size_t files);
+
+void write_text(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
+// The one-line summary for stderr ("3 errors, 1 warning in 2 files").
+std::string summary_line(const Summary& s);
+void write_json(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
+void write_sarif(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
+void write_github(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
+
+}  // namespace pgsafe::report
