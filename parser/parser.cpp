@@ -47,8 +47,22 @@ uint32_t char_pos_to_byte(std::string_view text, int cursorpos) {
   return static_cast<uint32_t>(i);
 }
 
+// Postgres quotes the rest of the input after "at or near": keep messages to one short line.
 std::string clean_message(const char* msg) {
   std::string m = msg ? msg : "syntax error";
+  size_t nl = m.find_first_of("\r\n");
+  bool cut = false;
+  if (nl != std::string::npos) { m.resize(nl); cut = true; }
+  if (m.size() > 120) {
+    size_t at = 117;
+    while (at > 0 && (static_cast<unsigned char>(m[at]) & 0xC0) == 0x80) --at;
+    m.resize(at);
+    cut = true;
+  }
+  if (cut) {
+    bool quoted = std::count(m.begin(), m.end(), '"') % 2 == 1;
+    m += quoted ? "...\"" : "...";
+  }
   return m;
 }
 

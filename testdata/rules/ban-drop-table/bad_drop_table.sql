@@ -1,0 +1,5 @@
+-- expect: ban-drop-table
+-- expect: ban-drop-table
+-- expect: ban-drop-table
+DROP TABLE invoices;
+DROP TABLE IF EXISTS billing.payments, refunds CASCADE;

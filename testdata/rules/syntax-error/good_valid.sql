@@ -1,0 +1,3 @@
+-- expect: none
+CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);
+CREATE FUNCTION one() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END;

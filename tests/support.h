@@ -1,0 +1,36 @@
+#pragma once
+// Helpers shared by the test binaries: run the real pgsafe binary, lint in-memory files, paths.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/engine.h"
+
+namespace pgsafe::test {
+
+std::string source_dir();                 // the repository root
+std::optional<std::string> shared_dir();  // ../shared beside the repository, when present
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content);
+// A fresh empty directory under the system temp dir, removed at exit.
+std::string temp_dir(const std::string& hint);
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Run the pgsafe binary with args (no shell), optional stdin, in cwd (default: repo root).
+ProcessResult run_pgsafe(const std::vector<std::string>& args, const std::string& stdin_data = "",
+                         const std::string& cwd = "");
+ProcessResult run_command(const std::vector<std::string>& argv, const std::string& stdin_data = "",
+                          const std::string& cwd = "", int timeout_seconds = 600);
+
+// Lint files given as (path, contents) in memory with the given options.
+LintResult lint_memory(const std::vector<std::pair<std::string, std::string>>& files, LintOptions opts);
+
+// One line per diagnostic, colourless and stable: what fixture goldens hold.
+std::string golden_lines(const LintResult& r);
+
+}  // namespace pgsafe::test
