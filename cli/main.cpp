@@ -31,8 +31,11 @@ int main(int argc, char** argv) {
   lint_cmd->add_option("paths", lint.paths, "Files, directories, globs, or - for stdin (default: migrations_dir)");
   lint_cmd->add_option("--format,-f", lint.format, "Output: text, json, sarif or github")->capture_default_str();
   lint_cmd->add_option("--config,-c", lint.config, "Config file (default: nearest .pgsafe.toml)");
-  lint_cmd->add_option("--select", lint.select, "Only these rules (comma-separated; opt-in rules included)");
-  lint_cmd->add_option("--ignore", lint.ignore, "Never these rules (comma-separated)");
+  // One value per flag (repeatable, or comma-separated), so paths after it stay paths.
+  lint_cmd->add_option("--select", lint.select, "Only these rules (comma-separated; opt-in rules included)")
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  lint_cmd->add_option("--ignore", lint.ignore, "Never these rules (comma-separated)")
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   lint_cmd->add_option("--fail-on", lint.fail_on, "Lowest severity that fails: error, warning or info")->capture_default_str();
   lint_cmd->add_flag("--exit-zero", lint.exit_zero, "Exit 0 even when findings are reported");
   lint_cmd->add_option("--pg-version", lint.pg_version, "Target PostgreSQL major version (default 15)");
