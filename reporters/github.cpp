@@ -1,8 +1,72 @@
+// `--format github`: GitHub Actions workflow commands, one annotation per active finding.
+#include <algorithm>
+
+#include "reporters/format_util.h"
 #include "reporters/reporter.h"
-// Placeholder until the real reporter lands.
+
 namespace pgsafe::report {
-void write_github(std::ostream& out, const ReportInput& in, const ReportOptions&) {
-  for (const auto& d : in.diagnostics)
-    out << d.file << ":" << d.range.start.line << ":" << d.range.start.column << ": " << to_string(d.severity) << " [" << d.rule << "] " << d.message << (d.suppression ? " (suppressed)" : "") << "\n";
+
+namespace {
+
+// The Actions toolkit's escaping (toolkit/packages/core/src/command.ts): the runner splits a
+// command at "::" and its properties at ',' and '=' before unescaping, so these must be encoded.
+std::string escape_data(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      default: out += c;
+    }
+  }
+  return out;
 }
+
+std::string escape_property(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : escape_data(s)) {
+    switch (c) {
+      case ':': out += "%3A"; break;
+      case ',': out += "%2C"; break;
+      default: out += c;
+    }
+  }
+  return out;
 }
+
+std::string_view command_of(Severity s) {
+  switch (s) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    default: return "notice";
+  }
+}
+
+}  // namespace
+
+void write_github(std::ostream& out, const ReportInput& in, const ReportOptions& opts) {
+  for (const Diagnostic& d : in.diagnostics) {
+    // A suppressed finding was accepted on purpose; annotating it would nag on every run.
+    if (d.suppression) continue;
+    const Range& r = d.range;
+    std::string file = util::relative_to_root(d.file, opts.sarif_root).path;
+    out << "::" << command_of(d.severity) << " file=" << escape_property(file) << ",line=" << r.start.line
+        << ",endLine=" << std::max(r.end.line, r.start.line);
+    // GitHub honours columns only on single-line annotations and reads endColumn as the last
+    // column covered, so the exclusive end of our range becomes end - 1.
+    if (r.end.line == r.start.line) {
+      uint32_t last = std::max(r.start.column, r.end.column > 1 ? r.end.column - 1 : 1u);
+      out << ",col=" << r.start.column << ",endColumn=" << last;
+    }
+    out << ",title=" << escape_property("pgsafe: " + d.rule) << "::";
+    std::string message = d.message;
+    if (!d.help.empty()) message += "\n\n" + d.help;
+    if (!d.url.empty()) message += "\n\nSee " + d.url;
+    out << escape_data(message) << "\n";
+  }
+}
+
+}  // namespace pgsafe::report

@@ -1,5 +1,6 @@
 #pragma once
-// Reporters only format: a list of diagnostics plus rule metadata in, text out.
+// Reporters only format: a list of diagnostics plus rule metadata in, text out. They never see
+// the engine or a parse tree; SourceText is used only for its bytes (snippets).
 #include <map>
 #include <ostream>
 #include <string>
@@ -33,7 +34,10 @@ struct ReportInput {
 struct ReportOptions {
   bool color = false;                   // ANSI colours (text)
   bool sarif_include_suppressed = false;
-  std::string sarif_root;               // URIs are made relative to this directory ("" = as given)
+  std::string sarif_root;               // URIs are made relative to this directory ("" = as given);
+                                        // GitHub annotations use it too, as both want repo-relative paths
+  std::string information_uri = "https://github.com/pgsafe/pgsafe";  // SARIF tool.driver.informationUri
+  size_t text_width = 100;              // text: help is wrapped to this many columns
 };
 
 // Counts active findings per severity and suppressed ones.

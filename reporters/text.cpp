@@ -1,8 +1,118 @@
+// `--format text`: a rustc-like layout a person reads in a terminal.
+//
+//   migrations/001_init.sql:3:1: error[ban-drop-table]: DROP TABLE users deletes ...
+//     |
+//   3 | DROP TABLE users;
+//     | ^^^^^^^^^^^^^^^^^
+//     = help: Stop using the table in application code first ...
+//     = docs: https://...
+#include <algorithm>
+#include <string>
+
+#include "reporters/format_util.h"
 #include "reporters/reporter.h"
-// Placeholder until the real reporter lands.
+
 namespace pgsafe::report {
-void write_text(std::ostream& out, const ReportInput& in, const ReportOptions&) {
-  for (const auto& d : in.diagnostics)
-    out << d.file << ":" << d.range.start.line << ":" << d.range.start.column << ": " << to_string(d.severity) << " [" << d.rule << "] " << d.message << (d.suppression ? " (suppressed)" : "") << "\n";
+
+namespace {
+
+struct Paint {
+  bool on;
+  std::string operator()(std::string_view s, const char* sgr) const {
+    if (!on) return std::string(s);
+    return "\x1b[" + std::string(sgr) + "m" + std::string(s) + "\x1b[0m";
+  }
+};
+
+constexpr const char* kBold = "1";
+constexpr const char* kDim = "2";
+constexpr const char* kGutter = "1;34";
+
+const char* severity_sgr(Severity s) {
+  switch (s) {
+    case Severity::Error: return "1;31";
+    case Severity::Warning: return "1;33";
+    default: return "1;36";
+  }
 }
+
+// The source line under the diagnostic plus a caret underline beneath its range. Columns in the
+// range are code points; the underline is placed in screen columns, so tabs and wide characters
+// before or inside the range do not shift it.
+void write_snippet(std::ostream& out, const Diagnostic& d, const SourceText& src, const Paint& paint) {
+  const Range& r = d.range;
+  util::LineAt line = util::line_at(src.text(), r.start.offset);
+  util::DisplayLine shown = util::expand_line(line.text);
+  size_t code_points = shown.start_col.size() - 1;
+  size_t first = std::min<size_t>(r.start.column - 1, code_points);
+  bool multi_line = r.end.line > r.start.line;
+  size_t last = multi_line ? code_points : std::clamp<size_t>(r.end.column - 1, first, code_points);
+  size_t from = shown.start_col[first];
+  size_t to = shown.start_col[last];
+  // An empty range (an insertion point, or a range starting at the end of a line) still gets one
+  // caret so the reader sees where it is.
+  size_t carets = std::max<size_t>(to - from, 1);
+
+  std::string number = std::to_string(r.start.line);
+  std::string pad(number.size(), ' ');
+  out << paint(pad + " |", kGutter) << "\n";
+  out << paint(number + " |", kGutter) << (shown.text.empty() ? "" : " ") << shown.text << "\n";
+  std::string underline = std::string(from, ' ') + paint(std::string(carets, '^'), severity_sgr(d.severity));
+  out << paint(pad + " |", kGutter) << " " << underline;
+  if (multi_line) out << " " << paint("...continues to line " + std::to_string(r.end.line), kDim);
+  out << "\n";
 }
+
+// "  = label: text", wrapped, continuation lines aligned under the text.
+void write_note(std::ostream& out, size_t indent, std::string_view label, std::string_view text, size_t width,
+                const Paint& paint) {
+  std::string lead = std::string(indent, ' ') + "= " + std::string(label) + ": ";
+  size_t avail = width > lead.size() + 20 ? width - lead.size() : 20;
+  auto lines = util::wrap(text, avail);
+  if (lines.empty()) lines.emplace_back();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i == 0)
+      out << std::string(indent, ' ') << paint("= " + std::string(label) + ":", kBold) << " " << lines[i];
+    else
+      out << std::string(lead.size(), ' ') << lines[i];
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+void write_text(std::ostream& out, const ReportInput& in, const ReportOptions& opts) {
+  Paint paint{opts.color};
+  for (const Diagnostic& d : in.diagnostics) {
+    const Range& r = d.range;
+    std::string where = d.file + ":" + std::to_string(r.start.line) + ":" + std::to_string(r.start.column) + ":";
+    auto src = in.sources.find(d.file);
+    bool have_line = src != in.sources.end() && r.start.offset <= src->second.size();
+    size_t indent = std::max<size_t>(std::to_string(r.start.line).size(), 1) + 1;
+
+    if (d.suppression) {
+      // Accepted on purpose: one dim line and the reason, so reviewers still see it was waived.
+      out << paint(where, kBold) << " " << paint("suppressed[" + d.rule + "]", kDim) << ": "
+          << paint(d.message + " (" + std::string(util::severity_name(d.severity)) + ")", kDim) << "\n";
+      write_note(out, indent, "justification",
+                 d.suppression->justification.empty() ? "(none given)" : d.suppression->justification,
+                 opts.text_width, paint);
+      out << "\n";
+      continue;
+    }
+
+    out << paint(where, kBold) << " "
+        << paint(std::string(util::severity_name(d.severity)) + "[" + d.rule + "]", severity_sgr(d.severity)) << ": "
+        << paint(d.message, kBold) << "\n";
+    if (have_line) write_snippet(out, d, src->second, paint);
+    if (!d.help.empty()) write_note(out, indent, "help", d.help, opts.text_width, paint);
+    if (d.fix) {
+      std::string fix = d.fix->description + (d.fix->safe ? "" : " (unsafe: review before applying)");
+      write_note(out, indent, "fix", fix, opts.text_width, paint);
+    }
+    if (!d.url.empty()) write_note(out, indent, "docs", d.url, opts.text_width, paint);
+    out << "\n";
+  }
+}
+
+}  // namespace pgsafe::report
