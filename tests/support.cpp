@@ -43,18 +43,20 @@ void write_file(const std::string& path, const std::string& content) {
 }
 
 namespace {
-std::vector<std::string>& temp_dirs() {
-  static std::vector<std::string> dirs;
-  return dirs;
-}
-struct TempCleanup {
-  ~TempCleanup() {
-    for (const auto& d : temp_dirs()) {
+// The list removes its directories when it is destroyed at exit.
+struct TempDirs {
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    for (const auto& d : dirs) {
       std::error_code ec;
       fs::remove_all(d, ec);
     }
   }
-} cleanup;
+};
+std::vector<std::string>& temp_dirs() {
+  static TempDirs t;
+  return t.dirs;
+}
 }  // namespace
 
 std::string temp_dir(const std::string& hint) {
