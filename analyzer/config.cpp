@@ -1,6 +1,8 @@
 #include "analyzer/config.h"
 
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -162,6 +164,11 @@ bool load_config_text(const std::string& text, const std::string& path, Config& 
   }
   out.path = path;
   Loader(path, out, errors).load(table);
+  // toml++ iterates keys in name order; report in file order.
+  std::stable_sort(errors.begin() + static_cast<std::ptrdiff_t>(before), errors.end(),
+                   [](const ConfigError& a, const ConfigError& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
   return errors.size() == before;
 }
 
