@@ -40,6 +40,19 @@ const RuleMeta kMeta{
 
 namespace fs = std::filesystem;
 
+// What is wrong with a name decides what it risks.
+enum class Kind {
+  Unreadable,  // the tool cannot read a version (or the right file) from the name
+  Impossible,  // a timestamp that is no real moment: hand-made, sorts unpredictably
+  Style,       // only the description breaks the layout's convention
+};
+struct Problem {
+  Kind kind;
+  std::string text;
+};
+Problem unreadable(std::string t) { return {Kind::Unreadable, std::move(t)}; }
+Problem style(std::string t) { return {Kind::Style, std::move(t)}; }
+
 bool snake_case(std::string_view s) {
   if (s.empty() || s.front() == '_' || s.back() == '_') return false;
   char prev = 0;
@@ -86,34 +99,46 @@ std::optional<std::string> impossible_moment(int y, int mo, int d, int h, int mi
 }
 
 // A 14-digit YYYYMMDDHHMMSS.
-std::optional<std::string> bad_timestamp(std::string_view ts) {
+std::optional<Problem> bad_timestamp(std::string_view ts) {
   auto p = impossible_moment(number(ts.substr(0, 4)), number(ts.substr(4, 2)), number(ts.substr(6, 2)),
                              number(ts.substr(8, 2)), number(ts.substr(10, 2)), number(ts.substr(12, 2)));
-  if (p) return "its timestamp " + std::string(ts) + " is impossible: " + *p;
+  if (p) return Problem{Kind::Impossible, "its timestamp " + std::string(ts) + " is impossible: " + *p};
   return std::nullopt;
 }
 
 // "<14-digit timestamp>_<snake_case>" (a timestamp file's stem, a Prisma folder).
-std::optional<std::string> timestamp_stem_problem(std::string_view stem) {
+std::optional<Problem> timestamp_stem_problem(std::string_view stem) {
   size_t digits = leading_digits(stem);
-  if (digits == 0) return std::string("it does not start with a YYYYMMDDHHMMSS timestamp");
+  if (digits == 0) return unreadable("it does not start with a YYYYMMDDHHMMSS timestamp");
   if (digits != 14)
-    return "it starts with a " + std::to_string(digits) + "-digit number, not a 14-digit YYYYMMDDHHMMSS timestamp";
-  if (stem.size() == 14 || stem[14] != '_') return std::string("the timestamp is not followed by '_' and a description");
+    return unreadable("it starts with a " + std::to_string(digits) +
+                      "-digit number, not a 14-digit YYYYMMDDHHMMSS timestamp");
+  if (stem.size() == 14 || stem[14] != '_') return unreadable("the timestamp is not followed by '_' and a description");
   if (auto p = bad_timestamp(stem.substr(0, 14))) return p;
   std::string_view desc = stem.substr(15);
-  if (desc.empty()) return std::string("it has no description after the timestamp");
+  if (desc.empty()) return style("it has no description after the timestamp");
   if (!snake_case(desc))
-    return "its description \"" + std::string(desc) +
-           "\" is not snake_case (lowercase letters, digits, single underscores)";
+    return style("its description \"" + std::string(desc) +
+                 "\" is not snake_case (lowercase letters, digits, single underscores)");
   return std::nullopt;
 }
 
 struct Verdict {
   std::string layout;   // how the layout is described in the message
   std::string shown;    // the part of the path judged
-  std::optional<std::string> problem;
+  std::optional<Problem> problem;
 };
+
+// What a problem risks, for the message: a name the tool cannot read, a version that cannot be a
+// real moment, or only a description that breaks the project's convention.
+std::string risk_of(Kind kind) {
+  switch (kind) {
+    case Kind::Impossible: return "a hand-made version like this sorts unpredictably against generated ones";
+    case Kind::Style: return "names that break the convention are hard to find, sort and refer to from scripts";
+    case Kind::Unreadable: break;
+  }
+  return "the migration tool may not recognise it as a migration, or may apply it out of order";
+}
 
 Verdict judge(const MigrationFile& f, Layout layout) {
   fs::path p(f.path);
@@ -128,22 +153,22 @@ Verdict judge(const MigrationFile& f, Layout layout) {
     case Layout::Auto:
     case Layout::Timestamp: {
       v.layout = "timestamp layout YYYYMMDDHHMMSS_snake_case_description.sql";
-      if (!ends_with(file, ".sql")) v.problem = "it does not end in .sql";
+      if (!ends_with(file, ".sql")) v.problem = unreadable("it does not end in .sql");
       else v.problem = timestamp_stem_problem(std::string_view(file).substr(0, file.size() - 4));
       break;
     }
     case Layout::Prisma: {
       v.layout = "Prisma layout <YYYYMMDDHHMMSS>_<snake_case_name>/migration.sql";
       v.shown = folder.empty() ? file : folder + "/" + file;
-      if (file != "migration.sql") v.problem = "the file inside the migration's folder must be named migration.sql";
-      else if (auto pr = timestamp_stem_problem(folder)) v.problem = "the folder name is wrong: " + *pr;
+      if (file != "migration.sql") v.problem = unreadable("the file inside the migration's folder must be named migration.sql");
+      else if (auto pr = timestamp_stem_problem(folder)) v.problem = Problem{pr->kind, "the folder name is wrong: " + pr->text};
       break;
     }
     case Layout::Diesel: {
       v.layout = "Diesel layout <YYYY-MM-DD-HHMMSS>_<snake_case_name>/up.sql|down.sql";
       v.shown = folder.empty() ? file : folder + "/" + file;
       if (file != "up.sql" && file != "down.sql") {
-        v.problem = "the files inside a migration's folder must be named up.sql and down.sql";
+        v.problem = unreadable("the files inside a migration's folder must be named up.sql and down.sql");
         break;
       }
       std::string_view stem = folder;
@@ -156,24 +181,24 @@ Verdict judge(const MigrationFile& f, Layout layout) {
         auto pr = impossible_moment(number(stem.substr(0, 4)), number(stem.substr(5, 2)), number(stem.substr(8, 2)),
                                     number(stem.substr(11, 2)), number(stem.substr(13, 2)), number(stem.substr(15, 2)));
         if (pr) {
-          v.problem = "its version " + std::string(stem.substr(0, 17)) + " is impossible: " + *pr;
+          v.problem = Problem{Kind::Impossible, "its version " + std::string(stem.substr(0, 17)) + " is impossible: " + *pr};
           break;
         }
         desc_at = 17;
         if (stem.size() >= 22 && stem[17] == '-' && leading_digits(stem.substr(18)) == 4) desc_at = 22;
       } else if (leading_digits(stem) == 14) {
         if (auto pr = bad_timestamp(stem.substr(0, 14))) {
-          v.problem = "the folder name is wrong: " + *pr;
+          v.problem = Problem{pr->kind, "the folder name is wrong: " + pr->text};
           break;
         }
         desc_at = 14;
       } else {
-        v.problem = "the folder name does not start with a YYYY-MM-DD-HHMMSS version";
+        v.problem = unreadable("the folder name does not start with a YYYY-MM-DD-HHMMSS version");
         break;
       }
-      if (desc_at >= stem.size() || stem[desc_at] != '_') v.problem = "the version is not followed by '_' and a name";
+      if (desc_at >= stem.size() || stem[desc_at] != '_') v.problem = unreadable("the version is not followed by '_' and a name");
       else if (!snake_case(stem.substr(desc_at + 1)))
-        v.problem = "its name \"" + std::string(stem.substr(desc_at + 1)) + "\" is not snake_case";
+        v.problem = style("its name \"" + std::string(stem.substr(desc_at + 1)) + "\" is not snake_case");
       break;
     }
     case Layout::GolangMigrate: {
@@ -182,44 +207,44 @@ Verdict judge(const MigrationFile& f, Layout layout) {
       if (ends_with(stem, ".up.sql")) stem.remove_suffix(7);
       else if (ends_with(stem, ".down.sql")) stem.remove_suffix(9);
       else {
-        v.problem = "it does not end in .up.sql or .down.sql";
+        v.problem = unreadable("it does not end in .up.sql or .down.sql");
         break;
       }
       size_t digits = leading_digits(stem);
-      if (digits == 0) v.problem = "it does not start with a numeric version";
-      else if (digits >= stem.size() || stem[digits] != '_') v.problem = "the version is not followed by '_' and a name";
+      if (digits == 0) v.problem = unreadable("it does not start with a numeric version");
+      else if (digits >= stem.size() || stem[digits] != '_') v.problem = unreadable("the version is not followed by '_' and a name");
       else if (digits == 14 && bad_timestamp(stem.substr(0, 14))) v.problem = bad_timestamp(stem.substr(0, 14));
-      else if (digits + 1 == stem.size()) v.problem = "it has no name after the version";
-      else if (has_blank(stem)) v.problem = "its name contains blanks";
+      else if (digits + 1 == stem.size()) v.problem = style("it has no name after the version");
+      else if (has_blank(stem)) v.problem = style("its name contains blanks");
       break;
     }
     case Layout::Flyway: {
       v.layout = "Flyway layout V<version>__<description>.sql";
       if (!f.name_matches_layout) {
         if (file.empty() || (file[0] != 'V' && file[0] != 'U' && file[0] != 'R'))
-          v.problem = "it does not start with V (versioned), U (undo) or R (repeatable)";
+          v.problem = unreadable("it does not start with V (versioned), U (undo) or R (repeatable)");
         else if (file.find("__") == std::string::npos)
-          v.problem = "the version is not followed by '__' and a description";
+          v.problem = unreadable("the version is not followed by '__' and a description");
         else if (!ends_with(file, ".sql"))
-          v.problem = "it does not end in .sql";
+          v.problem = unreadable("it does not end in .sql");
         else
-          v.problem = "its version is not made of numbers separated by '.' or '_'";
+          v.problem = unreadable("its version is not made of numbers separated by '.' or '_'");
       } else if (has_blank(f.name)) {
-        v.problem = "its description contains blanks (Flyway writes them as '_')";
+        v.problem = style("its description contains blanks (Flyway writes them as '_')");
       }
       break;
     }
     case Layout::Drizzle: {
       v.layout = "Drizzle layout NNNN_snake_case_name.sql";
       if (!ends_with(file, ".sql")) {
-        v.problem = "it does not end in .sql";
+        v.problem = unreadable("it does not end in .sql");
         break;
       }
       std::string_view stem = std::string_view(file).substr(0, file.size() - 4);
-      if (leading_digits(stem) != 4) v.problem = "it does not start with a 4-digit index";
-      else if (stem.size() <= 5 || stem[4] != '_') v.problem = "the index is not followed by '_' and a name";
+      if (leading_digits(stem) != 4) v.problem = unreadable("it does not start with a 4-digit index");
+      else if (stem.size() <= 5 || stem[4] != '_') v.problem = unreadable("the index is not followed by '_' and a name");
       else if (!snake_case(stem.substr(5)))
-        v.problem = "its name \"" + std::string(stem.substr(5)) + "\" is not snake_case";
+        v.problem = style("its name \"" + std::string(stem.substr(5)) + "\" is not snake_case");
       break;
     }
   }
@@ -239,8 +264,8 @@ class FileNaming final : public Rule {
       Verdict v = judge(f, l);
       if (!v.problem) continue;
       Finding fnd;
-      fnd.message = "migration file name \"" + v.shown + "\" does not follow the " + v.layout + ": " + *v.problem +
-                    "; migration tools may skip it, apply it out of order or record a wrong version";
+      fnd.message = "migration file name \"" + v.shown + "\" does not follow the " + v.layout + ": " + v.problem->text + "; " +
+                    risk_of(v.problem->kind);
       fnd.file = static_cast<int>(i);
       out.add(std::move(fnd));
     }

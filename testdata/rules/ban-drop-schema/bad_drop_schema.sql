@@ -1,0 +1,5 @@
+-- expect: ban-drop-schema
+-- expect: ban-drop-schema
+-- expect: ban-drop-schema
+DROP SCHEMA reporting CASCADE;
+DROP SCHEMA IF EXISTS legacy, "Archive";

@@ -1,0 +1,6 @@
+-- expect: ban-truncate
+DO $$
+BEGIN
+  TRUNCATE cache.page_views;
+END
+$$;

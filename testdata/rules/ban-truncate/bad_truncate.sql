@@ -1,0 +1,5 @@
+-- expect: ban-truncate
+-- expect: ban-truncate
+-- expect: ban-truncate
+TRUNCATE sessions;
+TRUNCATE TABLE ONLY billing.invoices, "AuditLog" RESTART IDENTITY CASCADE;

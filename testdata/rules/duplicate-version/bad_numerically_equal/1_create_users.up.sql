@@ -1,0 +1,2 @@
+-- expect: duplicate-version
+CREATE TABLE users (id bigint);

@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE customers ADD COLUMN vat_id text;

@@ -1,0 +1,2 @@
+-- expect: duplicate-version
+ALTER TABLE invoices ADD COLUMN due_date date;

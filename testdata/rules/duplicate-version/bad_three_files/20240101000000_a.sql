@@ -1,0 +1,2 @@
+-- expect: none
+CREATE TABLE a (id bigint);

@@ -1,0 +1,2 @@
+-- expect: none
+DROP TABLE users;

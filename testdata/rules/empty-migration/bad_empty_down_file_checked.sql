@@ -1,0 +1,5 @@
+-- expect: empty-migration
+-- filename: migrations/000003_add_due_date.down.sql
+-- config: [rules.empty-migration]
+-- config: check_down_files = true
+-- (rollback not written yet)

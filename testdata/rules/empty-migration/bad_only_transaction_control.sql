@@ -1,0 +1,4 @@
+-- expect: empty-migration
+BEGIN;
+-- add the due date to invoices
+COMMIT;

@@ -1,0 +1,3 @@
+-- expect: none
+-- filename: migrations/000003_add_due_date.down.sql
+-- An empty down migration marks the change as irreversible; not checked by default.

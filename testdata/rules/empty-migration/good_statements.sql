@@ -1,0 +1,4 @@
+-- expect: none
+BEGIN;
+ALTER TABLE invoices ADD COLUMN due_date date;
+COMMIT;

@@ -1,0 +1,2 @@
+-- expect: none
+-- pgsafe-ignore-file empty-migration: placeholder that keeps versions aligned with the release-3 branch

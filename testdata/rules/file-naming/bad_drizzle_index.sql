@@ -1,0 +1,4 @@
+-- expect: file-naming
+-- config: layout = "drizzle"
+-- filename: drizzle/1_init.sql
+CREATE TABLE users (id bigint);

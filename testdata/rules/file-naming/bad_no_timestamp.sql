@@ -1,0 +1,3 @@
+-- expect: file-naming
+-- filename: migrations/add_users.sql
+CREATE TABLE users (id bigint);
