@@ -1,0 +1,55 @@
+#pragma once
+// The applier as a library: every command is a function (options in, exit code out) so tests
+// and the CLI call the same code. Exit codes are in applier/exit_codes.h.
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "applier/exit_codes.h"
+
+namespace pgsafe::applier {
+
+struct CommonOptions {
+  std::optional<std::string> db;       // libpq URL or conninfo; default $DATABASE_URL, then PG* variables
+  std::optional<std::string> dir;      // default: migrations_dir, supabase/migrations, migrations
+  std::optional<std::string> config;   // default: nearest .pgsafe.toml
+  std::string history_schema = "pgsafe";
+  std::string format = "text";         // text | json
+  double wait = 0;                     // retry an unreachable server this many seconds (--wait)
+  int connect_timeout = 10;            // seconds, unless CONN sets connect_timeout
+};
+
+struct ApplyOptions : CommonOptions {
+  bool dry_run = false;
+  std::optional<std::string> env;          // e.g. production
+  std::optional<std::string> approve;      // plan hash a human approved
+  bool emergency = false;                  // skip approval; needs reason; logged
+  std::optional<std::string> reason;
+  bool allow_out_of_order = false;
+  std::optional<std::string> baseline;     // record versions <= this as present without running them
+  double lock_wait = 60;                   // seconds to poll for the migration lock
+  std::string lock_timeout = "10s";        // SET LOCAL lock_timeout for each file
+  std::string statement_timeout = "1h";    // SET LOCAL statement_timeout for each file
+};
+
+struct StatusOptions : CommonOptions {
+  bool exit_code = false;  // exit 3 when anything is pending/modified/missing/out of order, 7 when running/failed
+};
+
+struct RepairOptions : CommonOptions {
+  std::optional<std::string> accept_checksum;   // VERSION: record the file's current checksum
+  std::optional<std::string> mark_applied;      // VERSION: record it as applied
+  std::optional<std::string> mark_rolled_back;  // VERSION: forget it, so it runs again
+  std::optional<std::string> reason;            // required
+  double lock_wait = 60;
+};
+
+int run_apply(const ApplyOptions& opts, std::ostream& out, std::ostream& err);
+// The database plan without applying anything: pending files, their transaction mode, their
+// statements and what they touch, and the plan hash that `apply --approve` takes. Runs on a
+// read-only session; this is what `apply --dry-run` prints and what `plan --db` should call.
+int run_db_plan(const ApplyOptions& opts, std::ostream& out, std::ostream& err);
+int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err);
+int run_repair(const RepairOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace pgsafe::applier

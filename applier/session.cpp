@@ -1,0 +1,75 @@
+#include "applier/session.h"
+
+#include <cstdlib>
+#include <ostream>
+#include <regex>
+
+namespace pgsafe::applier {
+
+std::string application_name() { return std::string("pgsafe/") + PGSAFE_VERSION; }
+
+std::string conninfo_of(const CommonOptions& opts) {
+  if (opts.db) return *opts.db;
+  if (const char* url = std::getenv("DATABASE_URL"); url && *url) return url;
+  return "";
+}
+
+void print_error(std::ostream& err, const std::string& message) { err << "pgsafe: error: " << message << "\n"; }
+
+bool open_connection(const CommonOptions& opts, Connection& conn, std::ostream& err, std::string* error_out) {
+  ConnectOptions co;
+  co.conninfo = conninfo_of(opts);
+  co.connect_timeout = opts.connect_timeout;
+  co.wait_seconds = opts.wait;
+  co.application_name = application_name();
+  ConnectResult r = connect(co);
+  if (!r.error.empty()) {
+    std::string msg = "cannot connect" + (r.target.empty() ? std::string() : " to " + r.target) + ": " + r.error;
+    if (r.error.find("password authentication failed") != std::string::npos)
+      msg += "\n  hint: check the user and password in --db / DATABASE_URL (or ~/.pgpass)";
+    else if (r.error.find("does not exist") != std::string::npos && r.error.find("database") != std::string::npos)
+      msg += "\n  hint: create the database first (pgsafe never creates databases)";
+    else if (r.error.find("Connection refused") != std::string::npos || r.error.find("No such file") != std::string::npos)
+      msg += "\n  hint: is the server running and accepting connections there? --wait SECONDS retries while it starts";
+    print_error(err, msg);
+    if (error_out) *error_out = msg;
+    return false;
+  }
+  conn = std::move(r.conn);
+  prepare_session(conn);
+  return true;
+}
+
+void prepare_session(Connection& conn) {
+  // Let the server notice a client that died (kill -9) during a long statement and roll back
+  // at once, instead of holding its locks until the statement ends.
+  if (conn.server_version() >= 140000) conn.exec("SET client_connection_check_interval = '1s'");
+}
+
+bool valid_duration(const std::string& s) {
+  static const std::regex re("^[0-9]+ ?(us|ms|s|min|h|d)?$");
+  return std::regex_match(s, re);
+}
+
+bool check_common(const CommonOptions& opts, std::ostream& err) {
+  if (opts.format != "text" && opts.format != "json") {
+    print_error(err, "unknown --format '" + opts.format + "' (text or json)");
+    return false;
+  }
+  static const std::regex ident("^[a-z_][a-z0-9_]{0,62}$");
+  if (!std::regex_match(opts.history_schema, ident)) {
+    print_error(err, "--history-schema must be a lower-case identifier (letters, digits, _)");
+    return false;
+  }
+  if (opts.connect_timeout < 1) {
+    print_error(err, "--connect-timeout must be at least 1 second");
+    return false;
+  }
+  if (opts.wait < 0) {
+    print_error(err, "--wait must not be negative");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace pgsafe::applier

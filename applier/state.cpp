@@ -1,0 +1,120 @@
+#include "applier/state.h"
+
+#include <algorithm>
+#include <map>
+
+#include "applier/checksum.h"
+
+namespace pgsafe::applier {
+
+const char* to_string(State s) {
+  switch (s) {
+    case State::Applied: return "applied";
+    case State::Pending: return "pending";
+    case State::Modified: return "modified";
+    case State::Missing: return "missing";
+    case State::Failed: return "failed";
+    case State::Running: return "running";
+    case State::Baseline: return "baseline";
+    case State::OutOfOrder: return "out-of-order";
+  }
+  return "?";
+}
+
+std::vector<Entry> compare(const LocalSet& local, const History& history) {
+  std::map<std::string, Entry> by_version;
+  for (const auto& m : local.migrations) {
+    Entry& e = by_version[m.version];
+    e.version = m.version;
+    e.local = &m;
+  }
+  std::string highest;
+  for (const auto& r : history.rows) {
+    Entry& e = by_version[r.version];
+    e.version = r.version;
+    e.row = &r;
+    if (highest.empty() || compare_versions(r.version, highest) > 0) highest = r.version;
+  }
+  std::vector<Entry> out;
+  for (auto& [v, e] : by_version) {
+    if (!e.row) {
+      e.state = !highest.empty() && compare_versions(e.version, highest) < 0 ? State::OutOfOrder : State::Pending;
+    } else if (e.row->status == "running") {
+      e.state = State::Running;
+    } else if (e.row->status == "failed") {
+      e.state = State::Failed;
+    } else if (!e.local) {
+      e.state = State::Missing;
+    } else if (e.local->checksum != e.row->checksum) {
+      e.state = State::Modified;
+    } else {
+      e.state = e.row->status == "baseline" ? State::Baseline : State::Applied;
+    }
+    out.push_back(e);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Entry& a, const Entry& b) { return compare_versions(a.version, b.version) < 0; });
+  return out;
+}
+
+std::vector<Problem> validate(const std::vector<Entry>& entries, bool allow_out_of_order) {
+  std::vector<Problem> out;
+  for (const auto& e : entries) {
+    std::string file = e.file();
+    switch (e.state) {
+      case State::Running:
+      case State::Failed:
+        out.push_back({7,
+                       file + " (version " + e.version + ") ran without a transaction and was " +
+                           (e.state == State::Running ? "interrupted" : "stopped by an error") +
+                           (e.row->error_message.empty() ? "" : " (" + e.row->error_sqlstate + ": " + e.row->error_message + ")") +
+                           "; part of it may have been applied",
+                       "check the database by hand, then record what you found: `pgsafe repair --mark-applied " + e.version +
+                           " --reason \"...\"` if it completed, or `pgsafe repair --mark-rolled-back " + e.version +
+                           " --reason \"...\"` once its effects are undone, so it runs again"});
+        break;
+      case State::Modified:
+        out.push_back({3,
+                       file + " (version " + e.version + ") was applied with checksum " + e.row->checksum.substr(0, 12) +
+                           "… but the file now has " + e.local->checksum.substr(0, 12) + "…: applied migrations must not be edited",
+                       "restore the file as applied and put the change in a new migration; if the edit is only cosmetic, "
+                       "`pgsafe repair --accept-checksum " + e.version + " --reason \"...\"`"});
+        break;
+      case State::Missing:
+        out.push_back({3,
+                       file + " (version " + e.version + ") is recorded as applied but no longer exists in the migrations folder",
+                       "restore the file (deleting an applied migration does not undo it)"});
+        break;
+      case State::OutOfOrder:
+        if (!allow_out_of_order)
+          out.push_back({3,
+                         file + " (version " + e.version + ") is pending but older than migrations already applied",
+                         "rename it to a newer version, or pass --allow-out-of-order if it is independent of them"});
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+Plan make_plan(const std::vector<Entry>& entries, const std::string& database, const std::string& baseline_version) {
+  Plan p;
+  p.database = database;
+  for (const auto& e : entries)
+    if (e.row && (p.after_version.empty() || compare_versions(e.version, p.after_version) > 0)) p.after_version = e.version;
+  for (const auto& e : entries) {
+    if (!e.local || (e.state != State::Pending && e.state != State::OutOfOrder)) continue;
+    if (!baseline_version.empty() && compare_versions(e.version, baseline_version) <= 0) p.baseline.push_back(e.local);
+    else p.files.push_back(e.local);
+  }
+  // The hash binds an approval to this database, what it already has, and exactly these files.
+  std::string text = "pgsafe-plan-v1\ndatabase " + database + "\nafter " + p.after_version + "\n";
+  for (const auto* m : p.baseline) text += "baseline " + m->version + " " + m->checksum + "\n";
+  for (const auto* m : p.files)
+    text += "apply " + m->version + " " + m->file + " " + m->checksum + " " + to_string(m->tx_mode) + "\n";
+  p.hash = sha256_hex(text).substr(0, 16);
+  return p;
+}
+
+}  // namespace pgsafe::applier
