@@ -26,7 +26,9 @@ const RuleMeta kMeta{
         "`<timestamp>_<name>/migration.sql`, Diesel `<YYYY-MM-DD-HHMMSS>_<name>/up.sql|down.sql`, "
         "golang-migrate `<version>_<name>.up.sql|.down.sql`, Flyway `V<version>__<description>.sql` (U "
         "undo, R repeatable) and Drizzle `NNNN_<name>.sql`. Descriptions are snake_case in the timestamp, "
-        "Prisma, Diesel and Drizzle layouts, and free of blanks in the others.",
+        "Prisma and Drizzle layouts (the names those tools generate) and free of blanks in the others. An "
+        "all-zero version (`00000000000000_...`, diesel's initial setup, baselines) is a deliberate "
+        "\"before everything\" and not an impossible date.",
     .help = "Let the tool generate the name (`supabase migration new <name>`, `dbmate new <name>`, "
             "`prisma migrate dev --name <name>`, `diesel migration generate <name>`, "
             "`migrate create -ext sql <name>`), or rename the file by hand to the layout, e.g. "
@@ -100,6 +102,8 @@ std::optional<std::string> impossible_moment(int y, int mo, int d, int h, int mi
 
 // A 14-digit YYYYMMDDHHMMSS.
 std::optional<Problem> bad_timestamp(std::string_view ts) {
+  // All zeros is a deliberate "before everything" version (diesel's initial setup, baselines).
+  if (ts.find_first_not_of('0') == std::string_view::npos) return std::nullopt;
   auto p = impossible_moment(number(ts.substr(0, 4)), number(ts.substr(4, 2)), number(ts.substr(6, 2)),
                              number(ts.substr(8, 2)), number(ts.substr(10, 2)), number(ts.substr(12, 2)));
   if (p) return Problem{Kind::Impossible, "its timestamp " + std::string(ts) + " is impossible: " + *p};
@@ -165,7 +169,7 @@ Verdict judge(const MigrationFile& f, Layout layout) {
       break;
     }
     case Layout::Diesel: {
-      v.layout = "Diesel layout <YYYY-MM-DD-HHMMSS>_<snake_case_name>/up.sql|down.sql";
+      v.layout = "Diesel layout <YYYY-MM-DD-HHMMSS>_<name>/up.sql|down.sql";
       v.shown = folder.empty() ? file : folder + "/" + file;
       if (file != "up.sql" && file != "down.sql") {
         v.problem = unreadable("the files inside a migration's folder must be named up.sql and down.sql");
@@ -178,7 +182,8 @@ Verdict judge(const MigrationFile& f, Layout layout) {
                     stem[10] == '-' && leading_digits(stem.substr(5)) == 2 && leading_digits(stem.substr(8)) == 2 &&
                     leading_digits(stem.substr(11)) == 6;
       if (dashed) {
-        auto pr = impossible_moment(number(stem.substr(0, 4)), number(stem.substr(5, 2)), number(stem.substr(8, 2)),
+        bool zero = stem.substr(0, 17).find_first_not_of("0-") == std::string_view::npos;
+        auto pr = zero ? std::nullopt : impossible_moment(number(stem.substr(0, 4)), number(stem.substr(5, 2)), number(stem.substr(8, 2)),
                                     number(stem.substr(11, 2)), number(stem.substr(13, 2)), number(stem.substr(15, 2)));
         if (pr) {
           v.problem = Problem{Kind::Impossible, "its version " + std::string(stem.substr(0, 17)) + " is impossible: " + *pr};
@@ -197,8 +202,8 @@ Verdict judge(const MigrationFile& f, Layout layout) {
         break;
       }
       if (desc_at >= stem.size() || stem[desc_at] != '_') v.problem = unreadable("the version is not followed by '_' and a name");
-      else if (!snake_case(stem.substr(desc_at + 1)))
-        v.problem = style("its name \"" + std::string(stem.substr(desc_at + 1)) + "\" is not snake_case");
+      else if (has_blank(stem.substr(desc_at + 1)))
+        v.problem = style("its name \"" + std::string(stem.substr(desc_at + 1)) + "\" contains blanks");
       break;
     }
     case Layout::GolangMigrate: {
