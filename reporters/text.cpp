@@ -87,7 +87,10 @@ void write_text(std::ostream& out, const ReportInput& in, const ReportOptions& o
     const Range& r = d.range;
     std::string where = d.file + ":" + std::to_string(r.start.line) + ":" + std::to_string(r.start.column) + ":";
     auto src = in.sources.find(d.file);
-    bool have_line = src != in.sources.end() && r.start.offset <= src->second.size();
+    // A file- or set-level finding with an empty range (a bad file name, a duplicate version) is
+    // about the file, not a line in it: a caret at 1:1 would point at something unrelated.
+    bool file_level = d.statement < 0 && r.end.offset <= r.start.offset;
+    bool have_line = !file_level && src != in.sources.end() && r.start.offset <= src->second.size();
     size_t indent = std::max<size_t>(std::to_string(r.start.line).size(), 1) + 1;
 
     if (d.suppression) {
