@@ -137,7 +137,11 @@ int ApplyRun::connect_all() {
     return finish(exit_code::kConnection, "connection-failed");
   }
   database_ = work_.scalar("SELECT current_database()").value_or("");
-  work_.on_notice([this](const std::string& m) { err_ << "pgsafe: " << (current_file_.empty() ? "" : current_file_ + ": ") << m << "\n"; });
+  // Notices of the migrations themselves are worth showing; those of pgsafe's own bookkeeping
+  // ("schema pgsafe already exists, skipping") are not.
+  work_.on_notice([this](const std::string& m) {
+    if (!current_file_.empty()) err_ << "pgsafe: " << current_file_ << ": " << m << "\n";
+  });
   store_ = std::make_unique<HistoryStore>(work_, o_.history_schema);
   if (dry_) return 0;
   // The lock lives on its own idle connection; see lock.h for why.
