@@ -20,12 +20,15 @@ const RuleMeta kMeta{
         "so `0001` and `1` collide, as they do in the tools.",
     .help = "Give the newer migration a new, later version (regenerate its name with the tool, e.g. "
             "`20240517093001_...`) and check that it still makes sense after the other one. Never renumber "
-            "a migration that has already been applied somewhere: renumber the one that has not.",
-    .bad_example = "-- filename: migrations/20240517093000_add_invoice_due_date.sql\n"
-                   "-- filename: migrations/20240517093000_add_customer_vat_id.sql\n"
+            "a migration that has already been applied somewhere: renumber the one that has not. Findings "
+            "about a whole file are suppressed with `-- pgsafe-ignore-file duplicate-version: <why>`.",
+    .bad_example = "-- migrations/20240517093000_add_invoice_due_date.sql (merged from branch A)\n"
+                   "ALTER TABLE invoices ADD COLUMN due_date date;\n"
+                   "-- migrations/20240517093000_add_customer_vat_id.sql (merged from branch B)\n"
                    "ALTER TABLE customers ADD COLUMN vat_id text;",
-    .good_example = "-- filename: migrations/20240517093000_add_invoice_due_date.sql\n"
-                    "-- filename: migrations/20240517101500_add_customer_vat_id.sql\n"
+    .good_example = "-- migrations/20240517093000_add_invoice_due_date.sql\n"
+                    "ALTER TABLE invoices ADD COLUMN due_date date;\n"
+                    "-- migrations/20240517101500_add_customer_vat_id.sql (renumbered after the merge)\n"
                     "ALTER TABLE customers ADD COLUMN vat_id text;",
 };
 

@@ -33,7 +33,9 @@ const RuleMeta kMeta{
             "`prisma migrate dev --name <name>`, `diesel migration generate <name>`, "
             "`migrate create -ext sql <name>`), or rename the file by hand to the layout, e.g. "
             "`20240517093000_add_invoice_due_date.sql`, with the current UTC time as its timestamp. If the "
-            "project uses another layout, set `layout` in .pgsafe.toml.",
+            "project uses another layout, set `layout` in .pgsafe.toml. A name that cannot change any more "
+            "(already applied everywhere) is accepted with `-- pgsafe-ignore-file file-naming: <why>` "
+            "anywhere in the file.",
     .bad_example = "-- filename: migrations/2024-05-17 add Invoice due date.sql\n"
                    "ALTER TABLE invoices ADD COLUMN due_date date;",
     .good_example = "-- filename: migrations/20240517093000_add_invoice_due_date.sql\n"
