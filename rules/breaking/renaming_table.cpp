@@ -16,7 +16,7 @@ const RuleMeta kMeta{
         "commits. Application servers still on the previous release, workers, cron jobs, reports and "
         "other services keep querying the old name, and every such query fails until all of them are "
         "redeployed. Views, foreign keys and indexes follow the table, but SQL inside functions, "
-        "application code and grants given by name in scripts do not. `ALTER TABLE ... SET SCHEMA` "
+        "application code and scripts that name the table do not. `ALTER TABLE ... SET SCHEMA` "
         "changes the qualified name in the same way and is flagged too. Both take an ACCESS EXCLUSIVE "
         "lock on the table.",
     .help = "Rename in two deploys. Rename the table and, in the same transaction, create a view with "
