@@ -67,12 +67,12 @@ class RenamingTable final : public Rule {
   // transaction, are looked at, and only for a rename.
   static bool view_replaces_old_name(const StatementContext& ctx, const std::string& old_name) {
     if (!ctx.state.in_transaction()) return false;
-    bool explicit_only = !ctx.state.wrapped_by_applier;
     const auto& stmts = ctx.parsed.statements();
     for (size_t i = ctx.index + 1; i < stmts.size(); ++i) {
       const pg_query::Node* n = stmts[i].node;
       if (!n) continue;
-      if (explicit_only && n->has_transaction_stmt()) {
+      // A COMMIT in the file ends the transaction even when the applier opened it.
+      if (n->has_transaction_stmt()) {
         auto k = n->transaction_stmt().kind();
         if (k == pg_query::TRANS_STMT_COMMIT || k == pg_query::TRANS_STMT_ROLLBACK) return false;
       }
