@@ -282,10 +282,21 @@ int ApplyRun::apply() {
   Plan plan;
   if (int code = read_and_check(history, entries, plan)) return finish(code, "refused");
   plan_ = plan;
-  if (int code = approval(plan, history)) return finish(code, "approval-refused");
-
   PgError e;
   std::string problem_text;
+  if (int code = approval(plan, history)) {
+    // The first --env production run tags the database even when it is refused, so a later run
+    // that forgets --env still needs approval. Only the tag is written; no migration runs.
+    std::string stored = history.meta.count("environment") ? history.meta.at("environment") : "";
+    if (code == exit_code::kApproval && o_.env && *o_.env == "production" && stored != "production") {
+      if (store_->ensure(e, problem_text) && store_->set_meta("environment", "production", e))
+        progress("tagged database \"" + database_ + "\" as production");
+      else
+        print_error(err_, "could not tag the database as production: " + (problem_text.empty() ? e.message : problem_text));
+    }
+    return finish(code, "approval-refused");
+  }
+
   if (!store_->ensure(e, problem_text)) {
     problem(problem_text.empty() ? "cannot create the history tables in schema " + o_.history_schema + ": " + e.message
                                  : problem_text);

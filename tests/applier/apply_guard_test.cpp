@@ -74,7 +74,13 @@ TEST_CASE("guard: production refuses without approval, with a stale hash, and ap
   CHECK(none.exit_code == 8);
   CHECK(none.err.find("--approve") != std::string::npos);
   CHECK(scalar(db, "SELECT to_regclass('public.a') IS NULL") == "t");
-  CHECK(scalar(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgsafe'") == "0");
+  // Refused, but the database now knows it is production: forgetting --env does not help.
+  CHECK(scalar(db, "SELECT value FROM pgsafe.pgsafe_meta WHERE key = 'environment'") == "production");
+  CHECK(scalar(db, "SELECT count(*) FROM pgsafe.pgsafe_migrations") == "0");
+  auto forgot = do_apply(p, db);
+  INFO(forgot.out << forgot.err);
+  CHECK(forgot.exit_code == 8);
+  CHECK(scalar(db, "SELECT to_regclass('public.a') IS NULL") == "t");
 
   std::string stale = plan_hash(p, db, {"--env", "production"});
   CHECK(stale.size() == 16);
