@@ -1,27 +1,36 @@
 #pragma once
 // The schema catalog: DDL of the whole ordered migration set replayed into an in-memory model.
 // Rules read it as it stood before the statement they check; only the engine applies statements.
-// What the set does not define is unknown, and rules must degrade (say nothing) for it.
+// What the set does not define is unknown, and rules must degrade (say nothing) for it: a table
+// the set only alters (created outside it) is a stub with `known == false`, whose columns,
+// indexes, policies and RLS state are only what the set itself did to it.
+//
+// Plain values in std::maps: the catalog is cheap to copy (the engine copies it for each down
+// file) and lookups are logarithmic, so replaying thousands of files stays fast.
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pg_query { class Node; }
 
 namespace pgsafe {
 
-// Where an object was defined: which file of the set, which byte range.
+// Where an object was defined: which file of the set, which byte range. For constraints and
+// policies the range is narrowed to their definition where the parse tree locates it.
 struct SourceRef {
   int file = -1;          // index into the migration set, -1 when unknown
   uint32_t begin = 0;
   uint32_t end = 0;
+  uint32_t base = 0;      // add to parse-tree locations of the statement to get file offsets
 };
 
 struct ColumnType {
   std::string name;        // canonical base name: int4, int8, varchar, text, numeric, timestamptz, ...
-  std::string schema;      // "" for built-ins resolved by name
+  std::string schema;      // "" for built-ins and unqualified names
   std::vector<int> mods;   // typmods: varchar(50) -> {50}, numeric(10,2) -> {10, 2}
   int array_dims = 0;
   std::string display;     // as written: "varchar(50)"
@@ -35,9 +44,15 @@ struct Column {
   bool has_default = false;
   bool identity = false;
   bool generated = false;
+  std::string default_expr;     // SQL of the default ("" when none or not renderable)
+  std::string identity_kind;    // "ALWAYS" or "BY DEFAULT" for identity columns
+  std::string generated_expr;   // SQL of a GENERATED ALWAYS AS (...) STORED expression
+  std::string collation;
+  bool type_known = true;       // false for columns of CREATE TABLE AS whose type pgsafe cannot infer
 };
 
 enum class ConstraintKind { PrimaryKey, ForeignKey, Unique, Check, Exclusion, NotNull };
+std::string_view to_string(ConstraintKind k);
 
 struct Constraint {
   std::string name;
@@ -46,7 +61,10 @@ struct Constraint {
   std::string ref_table;                // "schema.table" for foreign keys
   std::vector<std::string> ref_columns;
   bool validated = true;                // false after ADD ... NOT VALID until VALIDATE
-  SourceRef source;
+  SourceRef source;                     // narrowed to the constraint's definition
+  std::string expr;                     // CHECK expression as SQL
+  std::string on_delete, on_update;     // FK actions: "" (NO ACTION), "CASCADE", "SET NULL", ...
+  bool deferrable = false;
 };
 
 struct Index {
@@ -56,9 +74,29 @@ struct Index {
   bool unique = false;
   bool primary = false;
   bool partial = false;
-  bool valid = true;
+  bool valid = true;                    // false for an ONLY index on a partitioned table
+  SourceRef source;
+  std::vector<std::string> keys;        // per element: the column, or the expression as SQL
+  std::string predicate;                // WHERE of a partial index, as SQL
+  std::string method = "btree";
+  std::vector<std::string> include;     // INCLUDE columns
+  std::string constraint;               // the PK/UNIQUE/EXCLUDE constraint owning it, "" for CREATE INDEX
+  bool concurrently = false;            // built with CREATE INDEX CONCURRENTLY
+  std::string short_name() const;       // name without the schema
+};
+
+struct Policy {
+  std::string name;
+  std::string command = "all";          // all, select, insert, update, delete
+  bool permissive = true;
+  std::vector<std::string> roles;       // "public" when none were named
+  std::string using_expr, check_expr;   // SQL; "" when absent
+  bool using_true = false, check_true = false;  // the expression is literally true
   SourceRef source;
 };
+
+// privileges by grantee ("public" for PUBLIC): select, insert, update, delete, truncate, references, trigger
+using Grants = std::map<std::string, std::set<std::string>>;
 
 struct Table {
   std::string schema;
@@ -71,9 +109,68 @@ struct Table {
   bool rls_forced = false;
   SourceRef created;
 
+  bool known = true;            // created by the set (false: a stub for a table from outside it)
+  bool columns_known = true;    // the column list is complete (false: LIKE/AS/INHERITS of an unknown source, stubs)
+  bool rls_known = true;        // rls_enabled is a fact (stubs: only after ENABLE/DISABLE in the set)
+  std::string partition_of;     // "schema.parent" for a partition
+  std::vector<std::string> inherits;
+  std::vector<Policy> policies;
+  Grants grants;
+  SourceRef rls_changed;        // the statement that last enabled or disabled RLS
+
   std::string qualified() const { return schema + "." + name; }
   const Column* find_column(const std::string& col) const;
   Column* find_column(const std::string& col);
+  const Policy* find_policy(const std::string& policy) const;
+  const Constraint* find_constraint(const std::string& constraint) const;
+  const Constraint* primary_key() const;
+};
+
+struct View {
+  std::string schema;
+  std::string name;
+  bool materialized = false;
+  bool security_invoker = false;
+  bool security_barrier = false;
+  std::string check_option;             // "", "local", "cascaded"
+  std::vector<std::string> columns;     // the names it exposes, when knowable
+  SourceRef created;
+  std::string qualified() const { return schema + "." + name; }
+};
+
+struct Function {
+  std::string schema;
+  std::string name;
+  std::vector<std::string> arg_types;   // input argument types as written
+  bool procedure = false;
+  bool security_definer = false;
+  bool sets_search_path = false;        // has a SET search_path (any value, or FROM CURRENT)
+  std::string search_path;              // its value as SQL
+  std::string language;
+  std::string returns;
+  SourceRef created;
+  std::string qualified() const { return schema + "." + name; }
+  std::string signature() const;        // "schema.name(type, type)": the catalog key
+};
+
+enum class UserTypeKind { Enum, Domain, Composite, Other };
+
+struct UserType {
+  std::string schema;
+  std::string name;
+  UserTypeKind kind = UserTypeKind::Other;
+  std::vector<std::string> labels;      // enum values in order
+  ColumnType base;                      // domain base type
+  bool not_null = false;                // domain NOT NULL
+  std::vector<std::string> checks;      // domain CHECK expressions as SQL
+  std::vector<Column> attributes;       // composite attributes
+  SourceRef created;
+  std::string qualified() const { return schema + "." + name; }
+};
+
+struct Schema {
+  std::string name;
+  SourceRef created;
 };
 
 class Catalog {
@@ -85,18 +182,45 @@ class Catalog {
   const Table* find_table(const std::string& qualified) const;
   const Index* find_index(const std::string& qualified) const;
   std::vector<const Index*> indexes_on(const std::string& qualified_table) const;
+  const View* find_view(const std::string& qualified) const;
+  const Function* find_function(const std::string& signature) const;
+  // Every overload of "schema.name".
+  std::vector<const Function*> functions_named(const std::string& qualified) const;
+  const UserType* find_type(const std::string& qualified) const;
+  // The user type a column type names (unqualified names resolve in public), or null.
+  const UserType* user_type(const ColumnType& t) const;
+  // A domain's base type, followed through nested domains; other types unchanged.
+  ColumnType resolve_domain(const ColumnType& t) const;
+
   const std::map<std::string, Table>& tables() const { return tables_; }
   const std::map<std::string, Index>& indexes() const { return indexes_; }
+  const std::map<std::string, View>& views() const { return views_; }
+  const std::map<std::string, Function>& functions() const { return functions_; }
+  const std::map<std::string, UserType>& types() const { return types_; }
+  const std::map<std::string, Schema>& schemas() const { return schemas_; }
+  // ALTER DEFAULT PRIVILEGES for tables: schema ("" for all schemas) -> grants.
+  const std::map<std::string, Grants>& default_table_privileges() const { return default_privileges_; }
 
-  // Replay one parsed statement; where says which file and range it came from.
-  void apply(const pg_query::Node& stmt, const SourceRef& where);
+  // Replay one parsed statement; where says which file and range it came from. text, when
+  // given, is the file's text: it lets definitions be located to their own line.
+  void apply(const pg_query::Node& stmt, const SourceRef& where, std::string_view text = {});
 
   Table* mutable_table(const std::string& qualified);
 
  private:
   friend class CatalogReplayer;
-  std::map<std::string, Table> tables_;     // key "schema.table"
-  std::map<std::string, Index> indexes_;    // key "schema.index"
+  std::map<std::string, Table> tables_;       // key "schema.table"
+  std::map<std::string, Index> indexes_;      // key "schema.index"
+  std::map<std::string, View> views_;         // key "schema.view"
+  std::map<std::string, Function> functions_; // key Function::signature()
+  std::map<std::string, UserType> types_;     // key "schema.type"
+  std::map<std::string, Schema> schemas_;     // key name; created in the set
+  std::map<std::string, Grants> default_privileges_;
 };
+
+// An identifier as SQL needs it: quoted when folding would change it.
+std::string quote_ident(std::string_view id);
+// "schema.name" quoted part by part.
+std::string quote_qualified(std::string_view qualified);
 
 }  // namespace pgsafe

@@ -294,7 +294,7 @@ class Run {
       const parser::Statement& st = stmts[si];
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
       if (st.node) {
-        catalog.apply(*st.node, SourceRef{static_cast<int>(i), st.begin, st.end});
+        catalog.apply(*st.node, SourceRef{static_cast<int>(i), st.begin, st.end, st.base}, lf.source.text());
         advance(state, *st.node);
       }
     }
@@ -450,6 +450,7 @@ class Run {
     d.rule = std::string(meta.id);
     d.category = std::string(meta.category);
     d.severity = a.severity;
+    if (rf.finding.severity && !configured_severity(meta.id)) d.severity = *rf.finding.severity;
     d.message = rf.finding.message;
     d.help = rf.finding.help.empty() ? std::string(meta.help) : rf.finding.help;
     d.url = rule_url(meta.id);
@@ -463,6 +464,11 @@ class Run {
       d.fix = std::move(fx);
     }
     return d;
+  }
+
+  bool configured_severity(std::string_view id) const {
+    auto it = opts_.config.rules.find(std::string(id));
+    return it != opts_.config.rules.end() && it->second.severity.has_value();
   }
 
   const Active* active_for(const RuleDef* def) const {

@@ -41,6 +41,9 @@ struct Finding {
   std::string help;       // specific help; the rule's help is used when empty
   std::optional<FixSpec> fix;
   int file = -1;          // set-level findings name their file (index into the set)
+  // A rule whose findings differ in gravity (e.g. a rewrite vs. possible data loss) sets it;
+  // a severity configured for the rule still wins.
+  std::optional<Severity> severity = std::nullopt;
 };
 
 class Findings {
