@@ -308,3 +308,22 @@ TEST_CASE("apply: the event log is append-only", "[apply]") {
   CHECK_THROWS(exec(db, "TRUNCATE pgsafe.pgsafe_migration_events"));
   CHECK(scalar(db, "SELECT value FROM pgsafe.pgsafe_meta WHERE key = 'history_format'") == "1");
 }
+
+TEST_CASE("status: the text view shows each file's state at a glance", "[status]") {
+  std::string db = create_database("statustext");
+  Project p = make_project("statustext");
+  p.write("20240101000001_a.sql", "CREATE TABLE a (id bigint PRIMARY KEY);\n");
+  auto fresh = cli({"status", "--db", url(db), "--dir", p.dir()}, p.root);
+  INFO(fresh.out << fresh.err);
+  CHECK(fresh.exit_code == 0);
+  CHECK(fresh.out.find("no pgsafe history yet") != std::string::npos);
+  CHECK(fresh.out.find("pending") != std::string::npos);
+  CHECK(scalar(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgsafe'") == "0");  // status writes nothing
+  REQUIRE(do_apply(p, db).exit_code == 0);
+  p.write("20240101000002_b.sql", "CREATE TABLE b (id bigint PRIMARY KEY);\n");
+  auto st = cli({"status", "--db", url(db), "--dir", p.dir()}, p.root);
+  INFO(st.out << st.err);
+  CHECK(st.out.find("applied       20240101000001_a.sql") != std::string::npos);
+  CHECK(st.out.find("pending       20240101000002_b.sql") != std::string::npos);
+  CHECK(st.out.find("1 applied, 1 pending") != std::string::npos);
+}

@@ -9,6 +9,7 @@ set -eu
 cmd=$1
 dir=$2
 BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+if [ -z "$BIN" ] && command -v pg_ctl >/dev/null 2>&1; then BIN=$(dirname "$(command -v pg_ctl)"); fi
 if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
   echo "pg_test_server.sh: no PostgreSQL server binaries (apt-get install postgresql)" >&2
   exit 1
