@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace pg_query { class Node; }
+namespace pg_query { class Node; class IndexStmt; }
 
 namespace pgsafe {
 
@@ -217,6 +217,9 @@ class Catalog {
   std::map<std::string, Schema> schemas_;     // key name; created in the set
   std::map<std::string, Grants> default_privileges_;
 };
+
+// The index a CREATE INDEX statement defines (name chosen as PostgreSQL would, given the catalog).
+Index index_from_statement(const Catalog& catalog, const pg_query::IndexStmt& stmt);
 
 // An identifier as SQL needs it: quoted when folding would change it.
 std::string quote_ident(std::string_view id);

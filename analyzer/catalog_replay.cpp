@@ -692,41 +692,8 @@ class CatalogReplayer {
 
   // ------------------------------------------------------------------ indexes
   void create_index(const pg_query::IndexStmt& s) {
-    std::string table = table_key(s.relation());
-    std::string schema = schema_of(s.relation());
-    const Table* t = c_.find_table(table);
-    Index ix;
-    ix.table = table;
-    for (const auto& p : s.index_params()) {
-      if (!p.has_index_elem()) continue;
-      const auto& e = p.index_elem();
-      ix.columns.push_back(e.name());
-      std::string key = !e.name().empty() ? e.name() : e.has_expr() ? "(" + expr_sql(e.expr()) + ")" : "";
-      if (e.ordering() == pg_query::SORTBY_DESC) key += " DESC";
-      if (e.nulls_ordering() == pg_query::SORTBY_NULLS_FIRST) key += " NULLS FIRST";
-      if (e.nulls_ordering() == pg_query::SORTBY_NULLS_LAST) key += " NULLS LAST";
-      if (!e.opclass().empty()) key += " " + tree::join_names(e.opclass());
-      ix.keys.push_back(key);
-    }
-    for (const auto& p : s.index_including_params())
-      if (p.has_index_elem()) ix.include.push_back(p.index_elem().name());
-    if (s.idxname().empty()) {
-      std::string base = s.relation().relname();
-      for (const auto& p : s.index_params())
-        if (p.has_index_elem()) base += "_" + index_column_label(p.index_elem());
-      ix.name = schema + "." + unique_index_name(schema, base, s.primary() ? "pkey" : "idx");
-    } else {
-      ix.name = schema + "." + s.idxname();
-    }
+    Index ix = index_from_statement(c_, s);
     if (c_.indexes_.count(ix.name)) return;  // IF NOT EXISTS, or an error in PostgreSQL
-    ix.unique = s.unique();
-    ix.primary = s.primary();
-    ix.partial = s.has_where_clause();
-    if (ix.partial) ix.predicate = expr_sql(s.where_clause());
-    if (!s.access_method().empty()) ix.method = s.access_method();
-    ix.concurrently = s.concurrent();
-    // CREATE INDEX ON ONLY a partitioned table stays invalid until every partition's index is attached.
-    ix.valid = !(t && t->partitioned && !s.relation().inh());
     ix.source = first_line();
     c_.indexes_[ix.name] = std::move(ix);
   }
@@ -1325,6 +1292,48 @@ class CatalogReplayer {
   std::string_view text_;
   std::vector<Index> pending_indexes_;
 };
+
+Index index_from_statement(const Catalog& c, const pg_query::IndexStmt& s) {
+  std::string table = table_key(s.relation());
+  std::string schema = schema_of(s.relation());
+  const Table* t = c.find_table(table);
+  Index ix;
+  ix.table = table;
+  for (const auto& p : s.index_params()) {
+    if (!p.has_index_elem()) continue;
+    const auto& e = p.index_elem();
+    ix.columns.push_back(e.name());
+    std::string key = !e.name().empty() ? e.name() : e.has_expr() ? "(" + expr_sql(e.expr()) + ")" : "";
+    if (e.ordering() == pg_query::SORTBY_DESC) key += " DESC";
+    if (e.nulls_ordering() == pg_query::SORTBY_NULLS_FIRST) key += " NULLS FIRST";
+    if (e.nulls_ordering() == pg_query::SORTBY_NULLS_LAST) key += " NULLS LAST";
+    if (!e.opclass().empty()) key += " " + tree::join_names(e.opclass());
+    ix.keys.push_back(key);
+  }
+  for (const auto& p : s.index_including_params())
+    if (p.has_index_elem()) ix.include.push_back(p.index_elem().name());
+  if (s.idxname().empty()) {
+    std::string base = s.relation().relname();
+    for (const auto& p : s.index_params())
+      if (p.has_index_elem()) base += "_" + index_column_label(p.index_elem());
+    std::string label = s.primary() ? "pkey" : "idx";
+    std::string name = base + "_" + label;
+    for (int i = 1; c.find_index(schema + "." + name) || c.find_table(schema + "." + name); ++i)
+      name = base + "_" + label + std::to_string(i);
+    ix.name = schema + "." + name;
+  } else {
+    ix.name = schema + "." + s.idxname();
+  }
+  ix.unique = s.unique();
+  ix.primary = s.primary();
+  ix.partial = s.has_where_clause();
+  if (ix.partial) ix.predicate = expr_sql(s.where_clause());
+  if (!s.access_method().empty()) ix.method = s.access_method();
+  ix.concurrently = s.concurrent();
+  // CREATE INDEX ON ONLY a partitioned table stays invalid until every partition's index is attached.
+  ix.valid = !(t && t->partitioned && !s.relation().inh());
+  return ix;
+}
 
 void Catalog::apply(const pg_query::Node& stmt, const SourceRef& where, std::string_view text) {
   CatalogReplayer(*this, where, text).apply(stmt);
