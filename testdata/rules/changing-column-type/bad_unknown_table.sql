@@ -1,0 +1,2 @@
+-- expect: changing-column-type
+ALTER TABLE users ALTER COLUMN id TYPE bigint;

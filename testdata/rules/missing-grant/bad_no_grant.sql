@@ -1,0 +1,7 @@
+-- expect: missing-grant
+-- expect: missing-grant
+-- config: [rules.missing-grant]
+-- config: roles = ["authenticated", "service_role"]
+CREATE TABLE invoices (id bigint PRIMARY KEY);
+CREATE TABLE payments (id bigint PRIMARY KEY);
+GRANT SELECT ON payments TO authenticated;

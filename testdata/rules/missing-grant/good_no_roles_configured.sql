@@ -1,0 +1,3 @@
+-- expect: none
+-- select: missing-grant
+CREATE TABLE invoices (id bigint PRIMARY KEY);
