@@ -31,10 +31,12 @@ class PolicyWithoutRls final : public Rule {
       if (t.policies.empty() || !t.rls_known || t.rls_enabled) continue;
       const Policy& p = t.policies.front();
       if (p.source.file < 0) continue;
+      // Point at what switched the policies off: the DISABLE when there is one, else the first policy.
+      const SourceRef& at = t.rls_changed.file >= 0 ? t.rls_changed : p.source;
       Finding f;
-      f.file = p.source.file;
-      f.begin = p.source.begin;
-      f.end = p.source.end;
+      f.file = at.file;
+      f.begin = at.begin;
+      f.end = at.end;
       std::string name = quote_qualified(t.qualified());
       f.message = "table " + name + " has " + std::to_string(t.policies.size()) + " polic" +
                   (t.policies.size() == 1 ? "y" : "ies") + " (" + quote_ident(p.name) +
