@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <set>
 #include <system_error>
 
@@ -37,66 +36,100 @@ namespace {
 
 std::string generic(const fs::path& p) { return p.generic_string(); }
 
-struct Pattern {
-  Layout layout;
-  std::regex re;  // matched against the file name, or "dir/file" for folder layouts
-};
-
-const std::vector<Pattern>& patterns() {
-  static const std::vector<Pattern> p = [] {
-    auto R = [](const char* s) { return std::regex(s, std::regex::ECMAScript | std::regex::optimize); };
-    return std::vector<Pattern>{
-        {Layout::Prisma, R(R"(^(\d{14})_([^/]+)/migration\.sql$)")},
-        {Layout::Diesel, R(R"(^(\d{4}-\d{2}-\d{2}-\d{6}(?:-\d{4})?|\d{14})_([^/]+)/(up|down)\.sql$)")},
-        {Layout::GolangMigrate, R(R"(^(\d+)_(.+)\.(up|down)\.sql$)")},
-        {Layout::Flyway, R(R"(^([VUR])(\d+(?:[._]\d+)*)?__(.+)\.sql$)")},
-        {Layout::Timestamp, R(R"(^(\d{14})_(.+)\.sql$)")},
-        {Layout::Drizzle, R(R"(^(\d{4})_(.+)\.sql$)")},
-    };
-  }();
-  return p;
+// Hand-written matchers for each layout's naming pattern (std::regex was a sixth of lint time).
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+// "<digits>_<rest>" with exactly `width` digits (0: any number).
+bool split_version(std::string_view s, size_t width, std::string& version, std::string& rest) {
+  size_t us = s.find('_');
+  if (us == std::string_view::npos || us + 1 >= s.size()) return false;
+  std::string_view v = s.substr(0, us);
+  if (!all_digits(v) || (width && v.size() != width)) return false;
+  version = std::string(v);
+  rest = std::string(s.substr(us + 1));
+  return true;
+}
+// Diesel versions: YYYY-MM-DD-HHMMSS, optionally -NNNN, or 14 digits.
+bool diesel_version(std::string_view v) {
+  if (v.size() == 14) return all_digits(v);
+  if (v.size() != 17 && v.size() != 22) return false;
+  auto d = [&](size_t pos, size_t n) { return all_digits(v.substr(pos, n)); };
+  bool base = d(0, 4) && v[4] == '-' && d(5, 2) && v[7] == '-' && d(8, 2) && v[10] == '-' && d(11, 6);
+  return base && (v.size() == 17 || (v[17] == '-' && d(18, 4)));
 }
 
-// The part of a path a layout looks at: "parent/file" for folder layouts, else the file name.
-std::string tail_of(const std::string& path, Layout l) {
+bool match_layout(Layout l, const std::string& path, NameInfo& info) {
   fs::path p(path);
-  if (l == Layout::Prisma || l == Layout::Diesel) return generic(p.parent_path().filename() / p.filename());
-  return p.filename().string();
+  std::string file = p.filename().string();
+  std::string dir = p.parent_path().filename().string();
+  std::string_view f(file);
+  switch (l) {
+    case Layout::Prisma:
+      return file == "migration.sql" && split_version(dir, 14, info.version, info.name) &&
+             info.name.find('/') == std::string::npos;
+    case Layout::Diesel: {
+      if (file != "up.sql" && file != "down.sql") return false;
+      size_t us = dir.find('_');
+      if (us == std::string::npos || us + 1 >= dir.size() || !diesel_version(std::string_view(dir).substr(0, us))) return false;
+      info.version = dir.substr(0, us);
+      info.name = dir.substr(us + 1);
+      info.direction = file == "down.sql" ? Direction::Down : Direction::Up;
+      return true;
+    }
+    case Layout::GolangMigrate: {
+      bool up = ends_with(f, ".up.sql"), down = ends_with(f, ".down.sql");
+      if (!up && !down) return false;
+      std::string_view stem = f.substr(0, f.size() - (up ? 7 : 9));
+      if (!split_version(stem, 0, info.version, info.name)) return false;
+      info.direction = down ? Direction::Down : Direction::Up;
+      return true;
+    }
+    case Layout::Flyway: {
+      if (f.empty() || !ends_with(f, ".sql") || (f[0] != 'V' && f[0] != 'U' && f[0] != 'R')) return false;
+      size_t sep = f.find("__");
+      if (sep == std::string_view::npos || sep + 2 >= f.size() - 4) return false;
+      std::string_view v = f.substr(1, sep - 1);
+      // Version: digits separated by single '.' or '_'; repeatable (R) files have none.
+      bool ok = f[0] == 'R' ? v.empty() : !v.empty();
+      for (size_t i = 0; ok && i < v.size(); ++i) {
+        bool digit = v[i] >= '0' && v[i] <= '9';
+        bool sep_ok = (v[i] == '.' || v[i] == '_') && i > 0 && i + 1 < v.size() && v[i - 1] >= '0' && v[i - 1] <= '9';
+        ok = digit || sep_ok;
+      }
+      if (!ok) return false;
+      info.version = std::string(v);
+      info.name = std::string(f.substr(sep + 2, f.size() - 4 - sep - 2));
+      info.direction = f[0] == 'U' ? Direction::Down : (f[0] == 'R' ? Direction::Repeatable : Direction::Up);
+      return true;
+    }
+    case Layout::Timestamp:
+      return ends_with(f, ".sql") && split_version(f.substr(0, f.size() - 4), 14, info.version, info.name);
+    case Layout::Drizzle:
+      return ends_with(f, ".sql") && split_version(f.substr(0, f.size() - 4), 4, info.version, info.name);
+    case Layout::Auto: return false;
+  }
+  return false;
 }
+
+// In the order auto-detection tries them: the most specific first.
+constexpr Layout kLayouts[] = {Layout::Prisma, Layout::Diesel, Layout::GolangMigrate,
+                               Layout::Flyway, Layout::Timestamp, Layout::Drizzle};
 
 }  // namespace
 
 NameInfo parse_name(const std::string& path, Layout layout) {
   NameInfo info;
-  for (const auto& pat : patterns()) {
-    if (layout != Layout::Auto && pat.layout != layout) continue;
-    std::smatch m;
-    std::string tail = tail_of(path, pat.layout);
-    if (!std::regex_match(tail, m, pat.re)) continue;
-    info.matches = true;
-    info.layout = pat.layout;
-    switch (pat.layout) {
-      case Layout::Prisma:
-        info.version = m[1]; info.name = m[2];
-        break;
-      case Layout::Diesel:
-        info.version = m[1]; info.name = m[2];
-        info.direction = m[3] == "down" ? Direction::Down : Direction::Up;
-        break;
-      case Layout::GolangMigrate:
-        info.version = m[1]; info.name = m[2];
-        info.direction = m[3] == "down" ? Direction::Down : Direction::Up;
-        break;
-      case Layout::Flyway:
-        info.version = m[2]; info.name = m[3];
-        info.direction = m[1] == "U" ? Direction::Down : (m[1] == "R" ? Direction::Repeatable : Direction::Up);
-        if (m[1] != "R" && info.version.empty()) { info.matches = false; continue; }
-        break;
-      default:
-        info.version = m[1]; info.name = m[2];
-        break;
-    }
-    return info;
+  for (Layout l : kLayouts) {
+    if (layout != Layout::Auto && l != layout) continue;
+    NameInfo candidate;
+    if (!match_layout(l, path, candidate)) continue;
+    candidate.matches = true;
+    candidate.layout = l;
+    return candidate;
   }
   // Not matching: still make a best effort at a version, so ordering stays sensible.
   info.layout = layout == Layout::Auto ? Layout::Timestamp : layout;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string>
 
+#include "parser/lexer.h"
 #include "parser/plpgsql.h"
 
 namespace pgsafe::parser {
@@ -66,20 +67,49 @@ std::string clean_message(const char* msg) {
   return m;
 }
 
+void scan_into(const std::string& buf, std::vector<Token>& tokens, std::vector<Comment>& comments,
+               std::optional<SyntaxError>& error) {
+  tokens.clear();
+  comments.clear();
+  ScanResultOwner scan(buf.c_str());
+  if (scan.r.error) {
+    error = SyntaxError{char_pos_to_byte(buf, scan.r.error->cursorpos), clean_message(scan.r.error->message)};
+    return;
+  }
+  pg_query::ScanResult result;
+  if (!read_message(scan.r.pbuf, &result, 100)) return;
+  tokens.reserve(static_cast<size_t>(result.tokens_size()));
+  for (const auto& t : result.tokens()) {
+    Token tok{static_cast<uint32_t>(t.start()), static_cast<uint32_t>(t.end()), t.token(),
+              t.keyword_kind() != pg_query::NO_KEYWORD};
+    if (t.token() == pg_query::SQL_COMMENT || t.token() == pg_query::C_COMMENT) {
+      comments.push_back(Comment{tok.begin, tok.end, t.token() == pg_query::C_COMMENT});
+    } else {
+      tokens.push_back(tok);
+    }
+  }
+}
+
 }  // namespace
 
 class FileParser {
  public:
   FileParser(std::string_view text, const ParseLimits& limits, ParsedFile& out)
-      : text_(text), limits_(limits), out_(out) {}
+      : text_(out.text_), limits_(limits), out_(out) {}
 
   void run() {
-    std::string buf(text_);
+    const std::string& buf = out_.text_;
+    // Fast path: one parse of the whole file; comments from the small lexer.
+    out_.comments_ = lex_comments(buf);
+    if (parse_whole(buf)) {
+      expand_do_blocks();
+      return;
+    }
+    // Slow path: the real scanner's tokens split the file so each statement parses on its own.
     scan(buf, out_.tokens_, out_.comments_, out_.scan_error_);
+    out_.tokens_scanned_ = true;
     if (!out_.scan_error_) {
-      if (!parse_whole(buf)) {
-        for (const auto& [b, e] : split_by_tokens()) parse_piece(b, e);
-      }
+      for (const auto& [b, e] : split_by_tokens()) parse_piece(b, e);
     } else {
       // The scanner stopped (an unterminated literal, say): tokenise what precedes the error so
       // the statements before it are still analysed; the rest is one error statement.
@@ -108,27 +138,9 @@ class FileParser {
   }
 
  private:
-  void scan(const std::string& buf, std::vector<Token>& tokens, std::vector<Comment>& comments,
-            std::optional<SyntaxError>& error) {
-    tokens.clear();
-    comments.clear();
-    ScanResultOwner scan(buf.c_str());
-    if (scan.r.error) {
-      error = SyntaxError{char_pos_to_byte(buf, scan.r.error->cursorpos), clean_message(scan.r.error->message)};
-      return;
-    }
-    pg_query::ScanResult result;
-    if (!read_message(scan.r.pbuf, &result, 100)) return;
-    tokens.reserve(static_cast<size_t>(result.tokens_size()));
-    for (const auto& t : result.tokens()) {
-      Token tok{static_cast<uint32_t>(t.start()), static_cast<uint32_t>(t.end()), t.token(),
-                t.keyword_kind() != pg_query::NO_KEYWORD};
-      if (t.token() == pg_query::SQL_COMMENT || t.token() == pg_query::C_COMMENT) {
-        comments.push_back(Comment{tok.begin, tok.end, t.token() == pg_query::C_COMMENT});
-      } else {
-        tokens.push_back(tok);
-      }
-    }
+  static void scan(const std::string& buf, std::vector<Token>& tokens, std::vector<Comment>& comments,
+                   std::optional<SyntaxError>& error) {
+    scan_into(buf, tokens, comments, error);
   }
 
   // Statement spans from the token stream: split at ';' outside parentheses and outside
@@ -213,49 +225,48 @@ class FileParser {
   bool span_of(const pg_query::RawStmt& raw, uint32_t base, uint32_t text_len, Statement& st) {
     uint32_t loc = base + static_cast<uint32_t>(raw.stmt_location());
     uint32_t len = raw.stmt_len() > 0 ? static_cast<uint32_t>(raw.stmt_len()) : text_len - static_cast<uint32_t>(raw.stmt_location());
-    uint32_t stop = loc + len;
+    uint32_t stop = std::min<uint32_t>(loc + len, static_cast<uint32_t>(text_.size()));
     st.begin = first_token_at_or_after(loc, stop);
     st.end = last_token_end_before(stop, st.begin);
     return true;
   }
 
-  uint32_t first_token_at_or_after(uint32_t loc, uint32_t stop) {
-    const auto& toks = out_.tokens_;
-    auto it = std::lower_bound(toks.begin(), toks.end(), loc,
-                               [](const Token& t, uint32_t v) { return t.begin < v; });
-    if (it != toks.end() && it->begin < stop) return it->begin;
-    // No tokens known (scan failed): skip blanks and comments by hand.
-    uint32_t i = loc;
-    while (i < stop && i < text_.size()) {
-      char c = text_[i];
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') { ++i; continue; }
-      if (c == '-' && i + 1 < stop && text_[i + 1] == '-') {
-        while (i < stop && text_[i] != '\n') ++i;
-        continue;
-      }
-      break;
-    }
-    return i;
+  static bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+  // The comment starting exactly at pos, if any.
+  const Comment* comment_at(uint32_t pos) const {
+    const auto& cs = out_.comments_;
+    auto it = std::lower_bound(cs.begin(), cs.end(), pos, [](const Comment& c, uint32_t v) { return c.begin < v; });
+    return it != cs.end() && it->begin == pos ? &*it : nullptr;
+  }
+  // The comment ending exactly at pos, if any.
+  const Comment* comment_ending_at(uint32_t pos) const {
+    const auto& cs = out_.comments_;
+    auto it = std::lower_bound(cs.begin(), cs.end(), pos, [](const Comment& c, uint32_t v) { return c.end < v; });
+    return it != cs.end() && it->end == pos ? &*it : nullptr;
   }
 
-  uint32_t last_token_end_before(uint32_t stop, uint32_t begin) {
-    const auto& toks = out_.tokens_;
-    auto it = std::lower_bound(toks.begin(), toks.end(), stop,
-                               [](const Token& t, uint32_t v) { return t.end < v + 1; });
-    // it points at the first token whose end > stop; step back to one that ends at or before stop.
-    while (it != toks.begin()) {
-      --it;
-      if (it->end <= stop && it->begin >= begin) {
-        // A trailing ';' belongs to no statement.
-        if (it->kind == ';' ) { if (it == toks.begin()) break; continue; }
-        return it->end;
-      }
-      if (it->end <= begin) break;
+  // First byte at or after loc that is neither blank nor inside a comment.
+  uint32_t first_token_at_or_after(uint32_t loc, uint32_t stop) const {
+    uint32_t i = loc;
+    while (i < stop) {
+      if (blank(text_[i])) { ++i; continue; }
+      if (const Comment* c = comment_at(i)) { i = c->end; continue; }
+      break;
     }
-    uint32_t e = std::min<uint32_t>(stop, static_cast<uint32_t>(text_.size()));
-    while (e > begin && (text_[e - 1] == ' ' || text_[e - 1] == '\n' || text_[e - 1] == '\t' ||
-                         text_[e - 1] == '\r' || text_[e - 1] == ';'))
-      --e;
+    return std::min(i, stop);
+  }
+
+  // One past the last byte before stop that is neither blank, a ';' nor inside a comment.
+  uint32_t last_token_end_before(uint32_t stop, uint32_t begin) const {
+    uint32_t e = stop;
+    while (e > begin) {
+      char c = text_[e - 1];
+      if (blank(c) || c == ';') { --e; continue; }
+      if (const Comment* cm = comment_ending_at(e); cm && cm->begin >= begin) { e = cm->begin; continue; }
+      // A line comment ends at the newline, which the loop above already stepped over.
+      break;
+    }
     return e;
   }
 
@@ -331,7 +342,19 @@ std::pair<const Comment*, const Comment*> ParsedFile::comments_between(uint32_t 
   return {base + (lo - comments_.begin()), base + (hi - comments_.begin())};
 }
 
+const std::vector<Token>& ParsedFile::tokens() const {
+  if (!tokens_scanned_) {
+    // Rules that need tokens pay for the scanner; the fast path never runs it.
+    std::vector<Comment> ignored;
+    std::optional<SyntaxError> error;
+    scan_into(text_, tokens_, ignored, error);
+    tokens_scanned_ = true;
+  }
+  return tokens_;
+}
+
 size_t ParsedFile::token_at_or_after(uint32_t offset) const {
+  const auto& tokens_ = tokens();
   auto it = std::lower_bound(tokens_.begin(), tokens_.end(), offset,
                              [](const Token& t, uint32_t v) { return t.begin < v; });
   return static_cast<size_t>(it - tokens_.begin());
@@ -339,6 +362,7 @@ size_t ParsedFile::token_at_or_after(uint32_t offset) const {
 
 ParsedFile parse_sql(std::string_view text, const ParseLimits& limits) {
   ParsedFile out;
+  out.text_.assign(text.data(), text.size());
   FileParser(text, limits, out).run();
   return out;
 }

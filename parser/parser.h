@@ -59,7 +59,9 @@ class ParsedFile {
 
   const std::vector<Statement>& statements() const { return statements_; }
   const std::vector<Comment>& comments() const { return comments_; }
-  const std::vector<Token>& tokens() const { return tokens_; }
+  // The scanner's tokens (comments excluded), computed on first use: the fast path does not
+  // need them.
+  const std::vector<Token>& tokens() const;
   // An error of the scanner that stopped tokenising (unterminated literal, ...).
   const std::optional<SyntaxError>& scan_error() const { return scan_error_; }
 
@@ -74,7 +76,9 @@ class ParsedFile {
   std::unique_ptr<google::protobuf::Arena> arena_;
   std::vector<Statement> statements_;
   std::vector<Comment> comments_;
-  std::vector<Token> tokens_;
+  std::string text_;                       // the parsed text (what offsets refer to)
+  mutable std::vector<Token> tokens_;
+  mutable bool tokens_scanned_ = false;
   std::optional<SyntaxError> scan_error_;
 };
 

@@ -1,0 +1,15 @@
+#pragma once
+// A minimal SQL lexer that finds comments without libpg_query's scanner: it knows just enough of
+// PostgreSQL's lexical rules (quoted strings, E'' escapes, quoted identifiers, dollar quoting,
+// nested block comments) to never mistake a "--" inside a literal for a comment. The full scanner
+// runs only when a file needs splitting after a syntax error, or when a rule asks for tokens.
+#include <string_view>
+#include <vector>
+
+#include "parser/parser.h"
+
+namespace pgsafe::parser {
+
+std::vector<Comment> lex_comments(std::string_view text);
+
+}  // namespace pgsafe::parser
