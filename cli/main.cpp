@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/catalog_commands.h"
 #include "cli/commands.h"
 #include "parser/parser.h"
 
@@ -63,6 +64,11 @@ int main(int argc, char** argv) {
   docs_cmd->add_option("--out", docs_dir, "Output directory")->capture_default_str();
   docs_cmd->add_flag("--check", docs_check, "Exit 1 if any page is out of date instead of writing");
 
+  PlanArgs plan;
+  auto* plan_cmd = add_plan_command(app, plan);
+  SchemaArgs schema;
+  auto* schema_cmd = add_schema_command(app, schema);
+
 #ifdef PGSAFE_WITH_APPLIER
   pgsafe::applier::register_commands(app);
 #endif
@@ -78,6 +84,8 @@ int main(int argc, char** argv) {
     if (*rules_cmd) return run_rules(rules_format, std::cout, std::cerr);
     if (*explain_cmd) return run_explain(explain_id, std::cout, std::cerr);
     if (*docs_cmd) return run_docs(docs_dir, docs_check, std::cout, std::cerr);
+    if (*plan_cmd) return run_plan(plan, std::cout, std::cerr);
+    if (*schema_cmd) return run_schema(schema, std::cout, std::cerr);
 #ifdef PGSAFE_WITH_APPLIER
     if (int code; pgsafe::applier::dispatch(app, code)) return code;
 #endif

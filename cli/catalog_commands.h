@@ -1,0 +1,31 @@
+#pragma once
+// `pgsafe plan` and `pgsafe schema`: the catalog's view of a migration set. Options are declared
+// here, in one place, so a later `plan --db` variant extends PlanArgs instead of main().
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace pgsafe::cli {
+
+struct PlanArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::optional<std::string> migrations_dir;
+  std::optional<std::string> layout;
+};
+
+struct SchemaArgs {
+  std::vector<std::string> paths;
+  std::string format = "json";
+  std::optional<std::string> layout;
+};
+
+CLI::App* add_plan_command(CLI::App& app, PlanArgs& args);
+CLI::App* add_schema_command(CLI::App& app, SchemaArgs& args);
+int run_plan(const PlanArgs& args, std::ostream& out, std::ostream& err);
+int run_schema(const SchemaArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace pgsafe::cli

@@ -1,0 +1,11 @@
+ALTER TABLE users ADD COLUMN name text, ALTER COLUMN score TYPE bigint;
+ALTER TABLE users ALTER COLUMN email TYPE varchar(200);
+ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;
+ALTER TABLE orders ALTER COLUMN total SET STATISTICS 500;
+CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER INDEX users_email_idx RENAME TO users_email_lookup;
+DROP INDEX CONCURRENTLY orders_user_id_idx;
+ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own ON users USING (id = 1);
