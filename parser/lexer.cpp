@@ -1,5 +1,7 @@
 #include "parser/lexer.h"
 
+#include <algorithm>
+
 namespace pgsafe::parser {
 
 namespace {
@@ -18,8 +20,12 @@ size_t dollar_tag(std::string_view t, size_t i) {
 
 }  // namespace
 
-std::vector<Comment> lex_comments(std::string_view t) {
-  std::vector<Comment> out;
+namespace {
+
+// Walks the text once; calls on_comment(begin, end, block) for comments, on_word(begin, end) for
+// identifiers/keywords and on_char(pos) for any other significant single byte outside literals.
+template <typename Comment_, typename Word, typename Char>
+void lex(std::string_view t, Comment_&& on_comment, Word&& on_word, Char&& on_char) {
   const size_t n = t.size();
   size_t i = 0;
   while (i < n) {
@@ -27,7 +33,7 @@ std::vector<Comment> lex_comments(std::string_view t) {
     if (c == '-' && i + 1 < n && t[i + 1] == '-') {
       size_t b = i;
       while (i < n && t[i] != '\n' && t[i] != '\r') ++i;
-      out.push_back(Comment{static_cast<uint32_t>(b), static_cast<uint32_t>(i), false});
+      on_comment(b, i, false);
     } else if (c == '/' && i + 1 < n && t[i + 1] == '*') {
       size_t b = i;
       int depth = 0;
@@ -36,8 +42,9 @@ std::vector<Comment> lex_comments(std::string_view t) {
         else if (t[i] == '*' && i + 1 < n && t[i + 1] == '/') { i += 2; if (--depth == 0) break; }
         else ++i;
       }
-      out.push_back(Comment{static_cast<uint32_t>(b), static_cast<uint32_t>(i), true});
+      on_comment(b, i, true);
     } else if (c == '\'') {
+      size_t b = i;
       // E'...' (backslash escapes) when the quote follows a lone E/e.
       bool escapes = i > 0 && (t[i - 1] == 'E' || t[i - 1] == 'e') &&
                      (i < 2 || !ident_char(static_cast<unsigned char>(t[i - 2])));
@@ -51,7 +58,9 @@ std::vector<Comment> lex_comments(std::string_view t) {
         }
         ++i;
       }
+      on_word(b, std::min(i, n));
     } else if (c == '"') {
+      size_t b = i;
       ++i;
       while (i < n) {
         if (t[i] == '"') {
@@ -61,18 +70,85 @@ std::vector<Comment> lex_comments(std::string_view t) {
         }
         ++i;
       }
+      on_word(b, i);
     } else if (c == '$' && (i == 0 || !ident_char(static_cast<unsigned char>(t[i - 1])))) {
       size_t len = dollar_tag(t, i);
       if (len == 0) { ++i; continue; }
       std::string_view tag = t.substr(i, len);
       size_t close = t.find(tag, i + len);
+      size_t b = i;
       i = close == std::string_view::npos ? n : close + len;
+      on_word(b, i);
     } else if (ident_start(static_cast<unsigned char>(c))) {
+      size_t b = i;
       while (i < n && ident_char(static_cast<unsigned char>(t[i]))) ++i;
+      on_word(b, i);
     } else {
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') on_char(i);
       ++i;
     }
   }
+}
+
+bool word_is(std::string_view t, size_t b, size_t e, std::string_view upper) {
+  if (e - b != upper.size()) return false;
+  for (size_t k = 0; k < upper.size(); ++k) {
+    char c = t[b + k];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != upper[k]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<Comment> lex_comments(std::string_view t) {
+  std::vector<Comment> out;
+  lex(
+      t,
+      [&](size_t b, size_t e, bool block) {
+        out.push_back(Comment{static_cast<uint32_t>(b), static_cast<uint32_t>(e), block});
+      },
+      [](size_t, size_t) {}, [](size_t) {});
+  return out;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> split_statements(std::string_view t) {
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  int parens = 0;
+  int atomic = 0;  // nesting inside BEGIN ATOMIC bodies (CASE ... END counted too)
+  bool open = false;
+  bool after_begin = false;
+  size_t begin = 0, last_end = 0;
+  auto significant = [&](size_t b, size_t e) {
+    if (!open) {
+      open = true;
+      begin = b;
+    }
+    last_end = e;
+  };
+  lex(
+      t, [](size_t, size_t, bool) {},
+      [&](size_t b, size_t e) {
+        significant(b, e);
+        if (after_begin && word_is(t, b, e, "ATOMIC")) ++atomic;
+        else if (atomic > 0 && word_is(t, b, e, "CASE")) ++atomic;
+        else if (atomic > 0 && word_is(t, b, e, "END")) --atomic;
+        after_begin = word_is(t, b, e, "BEGIN");
+      },
+      [&](size_t i) {
+        after_begin = false;
+        char c = t[i];
+        if (c == ';' && parens == 0 && atomic == 0) {
+          if (open) out.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(last_end));
+          open = false;
+          return;
+        }
+        significant(i, i + 1);
+        if (c == '(') ++parens;
+        else if (c == ')' && parens > 0) --parens;
+      });
+  if (open) out.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(last_end));
   return out;
 }
 

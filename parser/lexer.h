@@ -12,4 +12,9 @@ namespace pgsafe::parser {
 
 std::vector<Comment> lex_comments(std::string_view text);
 
+// Statement spans [begin, end) for a file that does not parse as a whole: split at ';' outside
+// parentheses and outside SQL-standard function bodies (BEGIN ATOMIC ... END), with leading
+// blanks and comments excluded. Every non-blank, non-comment byte lands in some span.
+std::vector<std::pair<uint32_t, uint32_t>> split_statements(std::string_view text);
+
 }  // namespace pgsafe::parser

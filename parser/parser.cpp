@@ -105,76 +105,13 @@ class FileParser {
       expand_do_blocks();
       return;
     }
-    // Slow path: the real scanner's tokens split the file so each statement parses on its own.
-    scan(buf, out_.tokens_, out_.comments_, out_.scan_error_);
-    out_.tokens_scanned_ = true;
-    if (!out_.scan_error_) {
-      for (const auto& [b, e] : split_by_tokens()) parse_piece(b, e);
-    } else {
-      // The scanner stopped (an unterminated literal, say): tokenise what precedes the error so
-      // the statements before it are still analysed; the rest is one error statement.
-      uint32_t err = out_.scan_error_->offset;
-      std::optional<SyntaxError> prefix_error;
-      std::vector<Comment> prefix_comments;
-      std::string prefix(text_.substr(0, err));
-      scan(prefix, out_.tokens_, prefix_comments, prefix_error);
-      out_.comments_ = std::move(prefix_comments);
-      auto pieces = split_by_tokens();
-      uint32_t cut = 0;
-      if (!pieces.empty()) {
-        // The last piece runs into the error unless it was closed by a ';'.
-        bool closed = !out_.tokens_.empty() && out_.tokens_.back().kind == ';';
-        if (!closed) {
-          cut = pieces.back().first;
-          pieces.pop_back();
-        } else {
-          cut = out_.tokens_.back().end;
-        }
-      }
-      for (const auto& [b, e] : pieces) parse_piece(b, e);
-      add_error_statement(cut, static_cast<uint32_t>(text_.size()), *out_.scan_error_);
-    }
+    // Slow path: split the file so each statement parses on its own; an unterminated literal
+    // runs to the end of the file and its statement reports it.
+    for (const auto& [b, e] : split_statements(buf)) parse_piece(b, e);
     expand_do_blocks();
   }
 
  private:
-  static void scan(const std::string& buf, std::vector<Token>& tokens, std::vector<Comment>& comments,
-                   std::optional<SyntaxError>& error) {
-    scan_into(buf, tokens, comments, error);
-  }
-
-  // Statement spans from the token stream: split at ';' outside parentheses and outside
-  // SQL-standard function bodies (BEGIN ATOMIC ... END). Every token lands in some statement,
-  // so nothing is skipped, whatever it starts with.
-  std::vector<std::pair<uint32_t, uint32_t>> split_by_tokens() const {
-    std::vector<std::pair<uint32_t, uint32_t>> out;
-    const auto& toks = out_.tokens_;
-    int parens = 0;
-    int atomic = 0;       // nesting inside BEGIN ATOMIC bodies (CASE ... END counted too)
-    bool open = false;
-    uint32_t begin = 0, last_end = 0;
-    for (size_t i = 0; i < toks.size(); ++i) {
-      const Token& t = toks[i];
-      if (t.kind == ';' && parens == 0 && atomic == 0) {
-        if (open) out.emplace_back(begin, last_end);
-        open = false;
-        continue;
-      }
-      if (!open) {
-        open = true;
-        begin = t.begin;
-      }
-      last_end = t.end;
-      if (t.kind == '(') ++parens;
-      else if (t.kind == ')' && parens > 0) --parens;
-      else if (t.kind == pg_query::BEGIN_P && i + 1 < toks.size() && toks[i + 1].kind == pg_query::ATOMIC) ++atomic;
-      else if (atomic > 0 && t.kind == pg_query::CASE) ++atomic;
-      else if (atomic > 0 && t.kind == pg_query::END_P) --atomic;
-    }
-    if (open) out.emplace_back(begin, last_end);
-    return out;
-  }
-
   bool parse_whole(const std::string& buf) {
     ProtobufParseOwner parsed(buf.c_str());
     if (parsed.r.error) return false;
@@ -369,8 +306,22 @@ ParsedFile parse_sql(std::string_view text, const ParseLimits& limits) {
 
 bool bare_parse(std::string_view text) {
   std::string buf(text);
-  ProtobufParseOwner parsed(buf.c_str());
-  return parsed.r.error == nullptr;
+  {
+    ProtobufParseOwner parsed(buf.c_str());
+    if (!parsed.r.error) return true;
+  }
+  // Like pgsafe, get a tree for every statement that has one: split with libpg_query's own
+  // scanner-based splitter and parse each piece. Nothing else (no trees are read back).
+  PgQuerySplitResult split = pg_query_split_with_scanner(buf.c_str());
+  if (!split.error) {
+    for (int i = 0; i < split.n_stmts; ++i) {
+      std::string piece = buf.substr(static_cast<size_t>(split.stmts[i]->stmt_location),
+                                     static_cast<size_t>(split.stmts[i]->stmt_len));
+      ProtobufParseOwner parsed(piece.c_str());
+    }
+  }
+  pg_query_free_split_result(split);
+  return false;
 }
 
 const char* postgres_grammar_version() { return PG_VERSION; }

@@ -62,8 +62,6 @@ class ParsedFile {
   // The scanner's tokens (comments excluded), computed on first use: the fast path does not
   // need them.
   const std::vector<Token>& tokens() const;
-  // An error of the scanner that stopped tokenising (unterminated literal, ...).
-  const std::optional<SyntaxError>& scan_error() const { return scan_error_; }
 
   // Comments lying wholly in [begin, end).
   std::pair<const Comment*, const Comment*> comments_between(uint32_t begin, uint32_t end) const;
@@ -79,12 +77,12 @@ class ParsedFile {
   std::string text_;                       // the parsed text (what offsets refer to)
   mutable std::vector<Token> tokens_;
   mutable bool tokens_scanned_ = false;
-  std::optional<SyntaxError> scan_error_;
 };
 
 ParsedFile parse_sql(std::string_view text, const ParseLimits& limits = {});
 
-// Parse text with libpg_query only (no split, no scan): what the benchmark compares against.
+// Parse text with libpg_query only, as little as it takes to get every statement's tree (the
+// whole text, or statement by statement when that fails): what the benchmark compares against.
 bool bare_parse(std::string_view text);
 
 // libpg_query's Postgres grammar version, e.g. "15.1".
