@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what pgsafe needs from Debian's packages (and npm for the schema checks), then builds.
+# Usage: scripts/setup.sh [--no-tests]   (run as root, or with sudo available, on Debian 12)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_tests=1
+[ "${1:-}" = "--no-tests" ] && with_tests=0
+
+packages=(build-essential cmake pkg-config libpg-query-dev libprotobuf-dev protobuf-compiler
+          nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libssl-dev libpq-dev)
+if [ "$with_tests" = 1 ]; then
+  # catch2 for the tests, PostgreSQL for the applier tests, util-linux for setpriv.
+  packages+=(catch2 postgresql util-linux)
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "pgsafe: installing ${missing[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$with_tests" = 1 ] && [ ! -x node_modules/.bin/ajv ]; then
+  echo "pgsafe: installing the schema validators (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+build=${BUILD_DIR:-build}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPGSAFE_BUILD_TESTS=$([ "$with_tests" = 1 ] && echo ON || echo OFF) >/dev/null
+jobs=$(nproc 2>/dev/null || echo 2)
+if [ "$with_tests" = 1 ]; then
+  cmake --build "$build" -j "$jobs"
+else
+  cmake --build "$build" -j "$jobs" --target pgsafe
+fi
