@@ -25,8 +25,9 @@ const RuleMeta kMeta{
     .help = "Use expand/backfill/contract instead of changing the type in place: add a new column of the new "
             "type, backfill it in batches, keep it in sync (trigger or application writes) while the code moves "
             "to it, then swap the names and drop the old column in a later release.",
-    .bad_example = "CREATE TABLE accounts (id int PRIMARY KEY, balance int);\n"
-                   "-- in a later migration:\n"
+    .bad_example = "-- migrations/20240101000000_create_accounts.sql\n"
+                   "CREATE TABLE accounts (id int PRIMARY KEY, balance int);\n"
+                   "-- migrations/20240301000000_widen_balance.sql (a later migration)\n"
                    "ALTER TABLE accounts ALTER COLUMN balance TYPE bigint;",
     .good_example = "ALTER TABLE accounts ADD COLUMN balance_new bigint;\n"
                     "-- backfill in batches, e.g. 10 000 rows per statement:\n"
