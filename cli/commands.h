@@ -29,6 +29,9 @@ struct LintArgs {
   bool sarif_include_suppressed = false;
   bool quiet = false;
   int jobs = 0;
+  bool fix = false;            // rewrite files with the findings' fixes
+  bool unsafe_fixes = false;   // include fixes not marked safe
+  bool diff = false;           // print the fixes as a unified diff, write nothing
 };
 
 int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ostream& err);

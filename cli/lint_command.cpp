@@ -1,10 +1,13 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <iostream>
 #include <sstream>
 
 #include "analyzer/engine.h"
+#include "analyzer/fix.h"
 #include "analyzer/registry.h"
 #include "analyzer/rule.h"
 #include "cli/commands.h"
@@ -140,6 +143,70 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   }
 
   LintResult result = lint(set, opts);
+
+  if (args.fix || args.diff) {
+    if (!result.errors.empty()) {
+      for (const auto& e : result.errors) err << "pgsafe: error: " << e.file << ": " << e.message << "\n";
+      err << "pgsafe: nothing fixed: input errors first\n";
+      return exit_code::kUsage;
+    }
+    // Apply, re-lint, repeat: a fix can make room for another (at most a few passes).
+    std::map<std::string, std::string> original, fixed;
+    size_t applied = 0;
+    for (int pass = 0; pass < 8; ++pass) {
+      std::map<std::string, std::vector<const Diagnostic*>> by_file;
+      for (const auto& d : result.diagnostics)
+        if (d.fix && !d.suppression) by_file[d.file].push_back(&d);
+      bool changed = false;
+      for (auto& f : set.files) {
+        auto it = by_file.find(f.path);
+        if (it == by_file.end() || f.history_only) continue;
+        auto src = result.sources.find(f.path);
+        if (src == result.sources.end()) continue;
+        FixResult fr = apply_fixes(src->second.text(), it->second, args.unsafe_fixes);
+        if (fr.applied == 0 || fr.text == src->second.text()) continue;
+        original.emplace(f.path, src->second.text());
+        fixed[f.path] = fr.text;
+        f.contents = fr.text;
+        applied += fr.applied;
+        changed = true;
+      }
+      if (!changed) break;
+      result = lint(set, opts);
+    }
+    if (args.diff) {
+      for (const auto& [path, text] : fixed) out << unified_diff(path, original[path], text);
+      if (!args.quiet) err << (fixed.empty() ? "no fixes to apply" : std::to_string(applied) + (applied == 1 ? " fix in " : " fixes in ") + std::to_string(fixed.size()) + (fixed.size() == 1 ? " file" : " files")) << "\n";
+      return fixed.empty() ? exit_code::kOk : exit_code::kFindings;
+    }
+    for (const auto& [path, text] : fixed) {
+      bool is_stdin = false;
+      for (const auto& f : set.files) is_stdin = is_stdin || (f.path == path && f.from_stdin);
+      if (is_stdin) {
+        out << text;  // fixing stdin prints the fixed SQL, as formatters do
+        continue;
+      }
+      // Write beside the file and rename over it, so a crash never leaves half a migration.
+      std::string tmp = path + ".pgsafe-fix.tmp";
+      {
+        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+        o << text;
+        if (!o) {
+          err << "pgsafe: error: " << path << ": cannot write the fixed file\n";
+          return exit_code::kUsage;
+        }
+      }
+      std::error_code ec;
+      fs::rename(tmp, path, ec);
+      if (ec) {
+        err << "pgsafe: error: " << path << ": cannot replace the file: " << ec.message() << "\n";
+        fs::remove(tmp, ec);
+        return exit_code::kUsage;
+      }
+    }
+    if (!args.quiet) err << "fixed " << applied << " finding" << (applied == 1 ? "" : "s") << " in " << fixed.size() << " file" << (fixed.size() == 1 ? "" : "s") << "\n";
+    if (uses_stdin && !fixed.empty()) return exit_code::kOk;
+  }
 
   report::ReportInput rin{result.diagnostics, result.sources, {}, report::summarize(result.diagnostics, result.files),
                           PGSAFE_VERSION};

@@ -23,22 +23,6 @@ namespace pgsafe::test {
 
 namespace {
 
-struct FixtureFile {
-  std::string engine_path;     // what the engine sees
-  std::string contents;
-  std::vector<std::string> expect;
-  bool expect_none = false;
-};
-
-struct Fixture {
-  std::string path;            // the fixture (file or folder), repository-relative
-  std::string rule;            // folder rule id, "" for sets
-  bool bad = false;
-  std::vector<FixtureFile> files;
-  std::vector<std::string> select;
-  std::string config;
-};
-
 std::string trim(std::string s) {
   size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
@@ -94,19 +78,11 @@ Fixture load_fixture(const fs::path& p, const std::string& rule) {
 
 void run_fixture(const Fixture& fx) {
   LintOptions opts;
-  if (!fx.config.empty()) {
-    std::vector<ConfigError> errors;
-    bool ok = load_config_text(fx.config, fx.path + " (config lines)", opts.config, errors);
-    INFO("config lines of " << fx.path);
-    for (const auto& e : errors) INFO(e.line << ":" << e.column << " " << e.message);
-    REQUIRE(ok);
-  }
-  if (!fx.select.empty()) opts.select = fx.select;
-  else if (!fx.rule.empty()) opts.select = {fx.rule};
-  opts.jobs = 1;
-  std::vector<std::pair<std::string, std::string>> files;
-  for (const auto& f : fx.files) files.emplace_back(f.engine_path, f.contents);
-  LintResult r = lint_memory(files, opts);
+  std::string config_error;
+  bool ok = fixture_options(fx, opts, config_error);
+  INFO("config lines of " << fx.path << ": " << config_error);
+  REQUIRE(ok);
+  LintResult r = lint_memory(fixture_inputs(fx), opts);
   std::string actual = golden_lines(r);
   INFO("fixture " << fx.path << " produced:\n" << actual);
   CHECK(r.errors.empty());
@@ -181,7 +157,28 @@ void add(Fixture fx, const std::string& tags) {
 
 }  // namespace
 
-void register_fixture_tests() {
+bool fixture_options(const Fixture& fx, LintOptions& opts, std::string& error) {
+  if (!fx.config.empty()) {
+    std::vector<ConfigError> errors;
+    if (!load_config_text(fx.config, fx.path + " (config lines)", opts.config, errors)) {
+      for (const auto& e : errors) error += std::to_string(e.line) + ":" + std::to_string(e.column) + " " + e.message + "; ";
+      return false;
+    }
+  }
+  if (!fx.select.empty()) opts.select = fx.select;
+  else if (!fx.rule.empty()) opts.select = {fx.rule};
+  opts.jobs = 1;
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> fixture_inputs(const Fixture& fx) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& f : fx.files) files.emplace_back(f.engine_path, f.contents);
+  return files;
+}
+
+std::vector<Fixture> all_fixtures() {
+  std::vector<Fixture> out;
   fs::path rules = fs::path(source_dir()) / "testdata" / "rules";
   std::error_code ec;
   std::vector<fs::path> entries;
@@ -195,7 +192,7 @@ void register_fixture_tests() {
           if (fixture) entries.push_back(e.path());
         }
   std::sort(entries.begin(), entries.end());
-  for (const auto& p : entries) add(load_fixture(p, p.parent_path().filename().string()), "[fixture]");
+  for (const auto& p : entries) out.push_back(load_fixture(p, p.parent_path().filename().string()));
   fs::path sets = fs::path(source_dir()) / "testdata" / "sets";
   std::vector<fs::path> set_dirs;
   if (fs::is_directory(sets, ec))
@@ -205,7 +202,15 @@ void register_fixture_tests() {
   for (const auto& p : set_dirs) {
     Fixture fx = load_fixture(p, "");
     fx.bad = true;  // sets always carry a golden
-    add(std::move(fx), "[fixture][set]");
+    out.push_back(std::move(fx));
+  }
+  return out;
+}
+
+void register_fixture_tests() {
+  for (auto& fx : all_fixtures()) {
+    std::string tags = fx.rule.empty() ? "[fixture][set]" : "[fixture]";
+    add(std::move(fx), tags);
   }
 }
 
