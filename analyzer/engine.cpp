@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "analyzer/plan.h"
 #include "analyzer/registry.h"
 #include "analyzer/rule.h"
 #include "analyzer/statement_facts.h"
@@ -294,8 +295,8 @@ class Run {
       const parser::Statement& st = stmts[si];
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
       if (st.node) {
+        advance(state, *st.node, catalog);  // reads the catalog as it stood before the statement
         catalog.apply(*st.node, SourceRef{static_cast<int>(i), st.begin, st.end, st.base}, lf.source.text());
-        advance(state, *st.node);
       }
     }
     if (rec.linted) {
@@ -336,21 +337,43 @@ class Run {
     }
   }
 
-  static void advance(FileState& state, const pg_query::Node& node) {
+  static void advance(FileState& state, const pg_query::Node& node, const Catalog& before) {
     ++state.statements_seen;
+    auto new_transaction = [&] {
+      state.tables_created_in_transaction.clear();
+      state.access_exclusive_in_transaction.clear();
+      state.not_valid_constraints_in_transaction.clear();
+    };
+    if (state.in_transaction()) {
+      // Locks on tables nobody else can see yet (created in this file or transaction) block no one.
+      for (const auto& lock : statement_locks(before, node))
+        // An index known to the catalog is listed with its table; the table is what others wait for.
+        if (lock.mode == "ACCESS EXCLUSIVE" && !before.find_index(lock.relation) && !state.tables_created_in_file.count(lock.relation) &&
+            !state.tables_created_in_transaction.count(lock.relation) && !state.access_exclusive_held(lock.relation))
+          state.access_exclusive_in_transaction.push_back(lock.relation);
+      if (node.has_alter_table_stmt()) {
+        const auto& rv = node.alter_table_stmt().relation();
+        std::string table = Catalog::qualify(rv.schemaname(), rv.relname());
+        for (const auto& c : node.alter_table_stmt().cmds())
+          if (c.has_alter_table_cmd() && c.alter_table_cmd().subtype() == pg_query::AT_AddConstraint &&
+              c.alter_table_cmd().def().has_constraint() && c.alter_table_cmd().def().constraint().skip_validation() &&
+              !c.alter_table_cmd().def().constraint().conname().empty())
+            state.not_valid_constraints_in_transaction.insert(table + "." + c.alter_table_cmd().def().constraint().conname());
+      }
+    }
     switch (node.node_case()) {
       case pg_query::Node::kTransactionStmt: {
         auto kind = node.transaction_stmt().kind();
         if (kind == pg_query::TRANS_STMT_BEGIN || kind == pg_query::TRANS_STMT_START) {
           ++state.explicit_transaction_depth;
-          if (!state.in_explicit_transaction && !state.wrapped_by_applier) state.tables_created_in_transaction.clear();
+          if (!state.in_explicit_transaction && !state.wrapped_by_applier) new_transaction();
           state.in_explicit_transaction = true;
         } else if (kind == pg_query::TRANS_STMT_COMMIT || kind == pg_query::TRANS_STMT_ROLLBACK ||
                    kind == pg_query::TRANS_STMT_COMMIT_PREPARED || kind == pg_query::TRANS_STMT_ROLLBACK_PREPARED ||
                    kind == pg_query::TRANS_STMT_PREPARE) {
           state.explicit_transaction_depth = 0;
           state.in_explicit_transaction = false;
-          if (!state.wrapped_by_applier) state.tables_created_in_transaction.clear();
+          if (!state.wrapped_by_applier) new_transaction();
         }
         break;
       }

@@ -3,6 +3,7 @@
 // the statement they check.
 #include <set>
 #include <string>
+#include <vector>
 
 namespace pgsafe {
 
@@ -23,7 +24,21 @@ struct FileState {
   std::set<std::string> tables_created_in_file;
   std::set<std::string> tables_created_in_transaction;
 
+  // Tables that existed before this file (not created in it) on which the current transaction
+  // took ACCESS EXCLUSIVE, in the order they were locked: those locks block every reader and
+  // writer until COMMIT. Only tracked inside a transaction; autocommit statements release theirs.
+  std::vector<std::string> access_exclusive_in_transaction;
+  // Constraints added NOT VALID in the current transaction ("schema.table.constraint"):
+  // validating them before COMMIT gives back what NOT VALID bought.
+  std::set<std::string> not_valid_constraints_in_transaction;
+
   int statements_seen = 0;
+
+  bool access_exclusive_held(const std::string& qualified) const {
+    for (const auto& t : access_exclusive_in_transaction)
+      if (t == qualified) return true;
+    return false;
+  }
 
   bool created_here(const std::string& qualified) const {
     return tables_created_in_file.count(qualified) > 0;

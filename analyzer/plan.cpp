@@ -246,6 +246,26 @@ std::vector<PlanLock> statement_locks(const Catalog& c, const pg_query::Node& n,
       rewrite = full;
       break;
     }
+    case N::kReindexStmt: {
+      // Non-concurrent: SHARE on the table (writes wait, reads go on) and ACCESS EXCLUSIVE on each
+      // index rebuilt (queries that would use it wait). CONCURRENTLY: SHARE UPDATE EXCLUSIVE on both.
+      const auto& s = n.reindex_stmt();
+      bool concurrent = false;
+      for (const auto& p : s.params())
+        if (p.has_def_elem() && p.def_elem().defname() == "concurrently") concurrent = tree::def_elem_text(p.def_elem()) != "false";
+      const char* on_index = concurrent ? kShareUpdateExclusive : kAccessExclusive;
+      const char* on_table = concurrent ? kShareUpdateExclusive : kShare;
+      if (s.kind() == pg_query::REINDEX_OBJECT_INDEX && s.has_relation()) {
+        std::string k = key(s.relation());
+        if (const Index* ix = c.find_index(k)) add(locks, ix->table, on_table);
+        add(locks, k, on_index);
+      } else if (s.kind() == pg_query::REINDEX_OBJECT_TABLE && s.has_relation()) {
+        std::string k = key(s.relation());
+        add(locks, k, on_table);
+        for (const Index* ix : c.indexes_on(k)) add(locks, ix->name, on_index);
+      }
+      break;
+    }
     case N::kClusterStmt:
       if (n.cluster_stmt().has_relation()) add(locks, key(n.cluster_stmt().relation()), kAccessExclusive);
       rewrite = true;

@@ -1,0 +1,2 @@
+-- expect: none
+REINDEX INDEX CONCURRENTLY orders_customer_id_idx;

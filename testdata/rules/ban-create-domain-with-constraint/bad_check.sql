@@ -1,0 +1,2 @@
+-- expect: ban-create-domain-with-constraint
+CREATE DOMAIN email AS text NOT NULL CHECK (VALUE ~ '^[^@]+@[^@]+$');

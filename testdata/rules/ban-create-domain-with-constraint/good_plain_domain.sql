@@ -1,0 +1,3 @@
+-- expect: none
+CREATE DOMAIN email AS text;
+CREATE DOMAIN code AS text NOT NULL;

@@ -1,0 +1,3 @@
+-- config: assume_in_transaction = false
+-- expect: constraint-missing-not-valid
+ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0)

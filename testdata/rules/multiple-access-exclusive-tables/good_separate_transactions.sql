@@ -1,0 +1,8 @@
+-- pgsafe:no-transaction
+-- expect: none
+BEGIN;
+ALTER TABLE orders ADD COLUMN note text;
+COMMIT;
+BEGIN;
+ALTER TABLE customers ADD COLUMN note text;
+COMMIT;

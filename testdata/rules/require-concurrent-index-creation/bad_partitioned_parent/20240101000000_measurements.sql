@@ -1,0 +1,2 @@
+-- expect: none
+CREATE TABLE measurements (id bigint, at timestamptz) PARTITION BY RANGE (at);

@@ -1,0 +1,2 @@
+-- expect: require-concurrent-index-creation
+CREATE INDEX orders_customer_id_idx ON orders (customer_id);

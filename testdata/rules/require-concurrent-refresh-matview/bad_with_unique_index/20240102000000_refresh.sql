@@ -1,0 +1,2 @@
+-- expect: require-concurrent-refresh-matview
+REFRESH MATERIALIZED VIEW daily_sales WITH DATA;

@@ -1,0 +1,3 @@
+-- config: pg_version = 11
+-- expect: none
+REINDEX TABLE orders;

@@ -1,0 +1,2 @@
+-- expect: none
+CREATE TYPE order_status AS ENUM ('new', 'paid', 'delivered');

@@ -1,0 +1,5 @@
+-- expect: transaction-nesting
+-- expect: transaction-nesting
+BEGIN;
+ALTER TABLE orders ADD COLUMN note text;
+COMMIT;
