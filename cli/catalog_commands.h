@@ -15,6 +15,12 @@ struct PlanArgs {
   std::string format = "text";
   std::optional<std::string> migrations_dir;
   std::optional<std::string> layout;
+  // With --db: the pending files against a live database (the applier's plan and plan hash).
+  std::optional<std::string> db;
+  std::optional<std::string> dir;
+  std::optional<std::string> env;
+  std::optional<std::string> config;
+  std::string history_schema = "pgsafe";
 };
 
 struct SchemaArgs {

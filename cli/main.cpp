@@ -87,7 +87,24 @@ int main(int argc, char** argv) {
     if (*rules_cmd) return run_rules(rules_format, std::cout, std::cerr);
     if (*explain_cmd) return run_explain(explain_id, std::cout, std::cerr);
     if (*docs_cmd) return run_docs(docs_dir, docs_check, std::cout, std::cerr);
-    if (*plan_cmd) return run_plan(plan, std::cout, std::cerr);
+    if (*plan_cmd) {
+      if (plan.db) {
+#ifdef PGSAFE_WITH_APPLIER
+        pgsafe::applier::ApplyOptions o;
+        o.db = plan.db;
+        o.dir = plan.dir ? plan.dir : (plan.paths.size() == 1 ? std::optional<std::string>(plan.paths[0]) : std::nullopt);
+        o.config = plan.config;
+        o.env = plan.env;
+        o.format = plan.format;
+        o.history_schema = plan.history_schema;
+        return pgsafe::applier::run_db_plan(o, std::cout, std::cerr);
+#else
+        std::cerr << "pgsafe: error: this build has no applier (built without libpq): plan --db is unavailable\n";
+        return exit_code::kUsage;
+#endif
+      }
+      return run_plan(plan, std::cout, std::cerr);
+    }
     if (*schema_cmd) return run_schema(schema, std::cout, std::cerr);
 #ifdef PGSAFE_WITH_APPLIER
     if (int code; pgsafe::applier::dispatch(app, code)) return code;
