@@ -1,5 +1,6 @@
 // syntax-error: a statement PostgreSQL's own parser rejects.
 #include "analyzer/rule.h"
+#include "rules/support/psql_meta.h"
 
 namespace pgsafe::rules {
 namespace {
@@ -25,6 +26,8 @@ class SyntaxError final : public Rule {
   std::vector<int> subscriptions() const override { return {kUnparsedStatement}; }
   void check(const StatementContext& ctx, Findings& out) override {
     const auto& err = *ctx.stmt.error;
+    // A psql meta-command line gets its own, clearer finding (psql-meta-command).
+    if (is_psql_meta_statement(ctx.source.text(), ctx.stmt)) return;
     // Point at the offending token, running to the end of the line (or statement).
     uint32_t begin = err.offset;
     const std::string& text = ctx.source.text();

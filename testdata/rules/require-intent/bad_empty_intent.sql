@@ -1,0 +1,3 @@
+-- expect: require-intent
+-- intent:
+ALTER TABLE invoices ADD COLUMN due_date date;

@@ -1,0 +1,3 @@
+-- expect: require-intent
+ALTER TABLE invoices ADD COLUMN due_date date;
+-- intent: too late, the migration already started

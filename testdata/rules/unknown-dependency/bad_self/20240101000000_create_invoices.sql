@@ -1,0 +1,3 @@
+-- expect: unknown-dependency
+-- depends-on: 20240101000000
+CREATE TABLE invoices (id bigint PRIMARY KEY);

@@ -1,0 +1,2 @@
+-- expect: none
+CREATE TABLE customers (id bigint PRIMARY KEY);

@@ -1,0 +1,2 @@
+-- expect: none
+CREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint);
