@@ -24,7 +24,8 @@ const RuleMeta kMeta{
         "CREATE OR REPLACE, DROP ... IF EXISTS; statements inside a DO block under IF/CASE/a loop, or in "
         "a DO block with an EXCEPTION handler; a CREATE (or ADD CONSTRAINT, ADD COLUMN) preceded in the "
         "same file by a DROP ... IF EXISTS of the same object; a DROP of an object created earlier in the "
-        "same file (it always exists when the DROP runs). An unnamed CREATE INDEX is reported even with "
+        "same file (it always exists when the DROP runs); temporary tables, sequences and views (they vanish "
+        "with the session). An unnamed CREATE INDEX is reported even with "
         "nothing to add: every run creates one more index. RENAME, ALTER TYPE and other statements that "
         "have no IF EXISTS form are not checked.\n\n"
         "With `mode = \"outside-transaction\"` statements that run inside a transaction are skipped: a "
@@ -35,6 +36,8 @@ const RuleMeta kMeta{
             "EXISTS: drop them first with `DROP ... IF EXISTS` (`ALTER TABLE t DROP CONSTRAINT IF EXISTS c;` "
             "then `ADD CONSTRAINT c ...`), or wrap the CREATE in a DO block that checks the catalog "
             "(`IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'c') THEN ... END IF;`). "
+            "Beware that `CREATE INDEX CONCURRENTLY IF NOT EXISTS` also skips an INVALID index left by an "
+            "earlier failed build: check `pg_index.indisvalid` (or `DROP INDEX CONCURRENTLY IF EXISTS` first). "
             "`pgsafe lint --fix` inserts IF NOT EXISTS / IF EXISTS where PostgreSQL accepts them (safe: the "
             "statement only behaves differently where the original would have failed) and offers OR REPLACE "
             "for views, functions, procedures, rules and (from PostgreSQL 14) triggers as an unsafe fix, "
@@ -132,7 +135,8 @@ class PreferRobustStmts final : public Rule {
       case pg_query::Node::kCreateStmt: {
         const auto& s = n.create_stmt();
         std::string key = "table:" + rv_key(s.relation());
-        if (!s.if_not_exists() && !skip && !guarded(key))
+        // A temporary table disappears with the session: the next run starts without it.
+        if (!s.if_not_exists() && !skip && !guarded(key) && s.relation().relpersistence() != "t")
           report(ctx, out, "CREATE TABLE " + sql_name(s.relation()), "IF NOT EXISTS",
                  insert_after(ctx, {"create"}, {"global", "local", "temp", "temporary", "unlogged", "foreign"}, {"table"}, {}, " IF NOT EXISTS"),
                  true);
@@ -174,7 +178,7 @@ class PreferRobustStmts final : public Rule {
       case pg_query::Node::kCreateSeqStmt: {
         const auto& s = n.create_seq_stmt();
         std::string key = "sequence:" + rv_key(s.sequence());
-        if (!s.if_not_exists() && !skip && !guarded(key))
+        if (!s.if_not_exists() && !skip && !guarded(key) && s.sequence().relpersistence() != "t")
           report(ctx, out, "CREATE SEQUENCE " + sql_name(s.sequence()), "IF NOT EXISTS",
                  insert_after(ctx, {"create"}, {"temp", "temporary", "unlogged"}, {"sequence"}, {}, " IF NOT EXISTS"), true);
         created_.insert(key);
@@ -185,7 +189,7 @@ class PreferRobustStmts final : public Rule {
         if (!s.has_into() || !s.into().has_rel()) break;
         bool matview = s.objtype() == pg_query::OBJECT_MATVIEW;
         std::string key = std::string(matview ? "matview:" : "table:") + rv_key(s.into().rel());
-        if (!s.if_not_exists() && !skip && !guarded(key)) {
+        if (!s.if_not_exists() && !skip && !guarded(key) && s.into().rel().relpersistence() != "t") {
           if (matview) {
             report(ctx, out, "CREATE MATERIALIZED VIEW " + sql_name(s.into().rel()), "IF NOT EXISTS",
                    insert_after(ctx, {"create"}, {}, {"materialized", "view"}, {}, " IF NOT EXISTS"), true);
@@ -210,7 +214,7 @@ class PreferRobustStmts final : public Rule {
       case pg_query::Node::kViewStmt: {
         const auto& s = n.view_stmt();
         std::string key = "view:" + rv_key(s.view());
-        if (!s.replace() && !skip && !guarded(key))
+        if (!s.replace() && !skip && !guarded(key) && s.view().relpersistence() != "t")
           report(ctx, out, "CREATE VIEW " + sql_name(s.view()), "OR REPLACE", insert_after(ctx, {"create"}, {}, {}, {}, " OR REPLACE"),
                  false);
         created_.insert(key);

@@ -29,3 +29,7 @@ $$;
 -- A DROP of something this file created always finds it.
 CREATE TABLE IF NOT EXISTS scratch_ids (id bigint);
 DROP TABLE scratch_ids;
+-- Temporary objects vanish with the session: the next run starts without them.
+CREATE TEMP TABLE import_rows (line text);
+CREATE TEMPORARY VIEW import_preview AS SELECT line FROM import_rows;
+CREATE TEMP SEQUENCE import_seq;
