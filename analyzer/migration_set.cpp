@@ -180,6 +180,31 @@ int compare_versions(std::string_view a, std::string_view b) {
   return 0;
 }
 
+MigrationFile make_migration_file(const std::string& path, Layout layout) {
+  MigrationFile f;
+  f.path = path;
+  NameInfo n = parse_name(path, layout);
+  f.version = n.version;
+  f.name = n.name;
+  f.direction = n.direction;
+  f.name_matches_layout = n.matches;
+  return f;
+}
+
+MigrationSet set_from_memory(const std::vector<std::pair<std::string, std::string>>& files, Layout layout) {
+  MigrationSet set;
+  std::vector<std::string> paths;
+  for (const auto& [p, c] : files) paths.push_back(p);
+  set.layout = layout == Layout::Auto ? detect_layout(paths) : layout;
+  for (const auto& [p, c] : files) {
+    MigrationFile f = make_migration_file(p, set.layout);
+    f.contents = c;
+    set.files.push_back(std::move(f));
+  }
+  order_set(set);
+  return set;
+}
+
 void order_set(MigrationSet& set) {
   auto rank = [](const MigrationFile& f) {
     // Versioned files first (in version order), then unversioned, then repeatable ones.
@@ -297,13 +322,7 @@ MigrationSet discover(const std::vector<std::string>& paths, const DiscoverOptio
     return ec ? p : c.string();
   };
   auto make = [&](const std::string& path, bool hist) {
-    MigrationFile f;
-    f.path = path;
-    NameInfo n = parse_name(path, set.layout);
-    f.version = n.version;
-    f.name = n.name;
-    f.direction = n.direction;
-    f.name_matches_layout = n.matches;
+    MigrationFile f = make_migration_file(path, set.layout);
     f.history_only = hist;
     return f;
   };

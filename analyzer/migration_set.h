@@ -67,6 +67,10 @@ struct NameInfo {
   Direction direction = Direction::Up;
 };
 NameInfo parse_name(const std::string& path, Layout layout);
+// A set member for path under layout (version, name, direction read from the name).
+MigrationFile make_migration_file(const std::string& path, Layout layout);
+// A set of in-memory files (path, contents), in order: what the applier and tests lint.
+MigrationSet set_from_memory(const std::vector<std::pair<std::string, std::string>>& files, Layout layout);
 // Which layout most of these paths follow.
 Layout detect_layout(const std::vector<std::string>& paths);
 // Orders versions numerically component by component ("2" < "10", "1.2" < "1.10").

@@ -40,8 +40,13 @@ int main(int argc, char** argv) {
   lint_cmd->add_option("--fail-on", lint.fail_on, "Lowest severity that fails: error, warning or info")->capture_default_str();
   lint_cmd->add_flag("--exit-zero", lint.exit_zero, "Exit 0 even when findings are reported");
   lint_cmd->add_option("--pg-version", lint.pg_version, "Target PostgreSQL major version (default 15)");
-  lint_cmd->add_flag("--assume-in-transaction,!--no-assume-in-transaction", lint.assume_in_transaction,
-                     "Whether each file runs in a transaction (default on: pgsafe's applier wraps each file)");
+  // Two plain flags: CLI11 would give an optional<bool> flag a value even when neither is given.
+  bool assume_tx = false, no_assume_tx = false;
+  lint_cmd->add_flag("--assume-in-transaction", assume_tx,
+                     "Each file runs in a transaction (the default: pgsafe's applier wraps each file)");
+  lint_cmd->add_flag("--no-assume-in-transaction", no_assume_tx,
+                     "Files run statement by statement, outside a transaction (another applier)")
+      ->excludes("--assume-in-transaction");
   lint_cmd->add_option("--migrations-dir", lint.migrations_dir, "Earlier migrations to replay as history (not reported)");
   lint_cmd->add_option("--stdin-filename", lint.stdin_filename, "File name for input read from stdin (-)");
   lint_cmd->add_option("--layout", lint.layout, "Migration layout: auto, timestamp, prisma, diesel, golang-migrate, flyway, drizzle");
@@ -83,7 +88,11 @@ int main(int argc, char** argv) {
     return code == 0 ? exit_code::kOk : exit_code::kUsage;
   }
   try {
-    if (*lint_cmd) return run_lint(lint, std::cin, std::cout, std::cerr);
+    if (*lint_cmd) {
+      if (assume_tx) lint.assume_in_transaction = true;
+      if (no_assume_tx) lint.assume_in_transaction = false;
+      return run_lint(lint, std::cin, std::cout, std::cerr);
+    }
     if (*rules_cmd) return run_rules(rules_format, std::cout, std::cerr);
     if (*explain_cmd) return run_explain(explain_id, std::cout, std::cerr);
     if (*docs_cmd) return run_docs(docs_dir, docs_check, std::cout, std::cerr);

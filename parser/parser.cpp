@@ -304,6 +304,14 @@ ParsedFile parse_sql(std::string_view text, const ParseLimits& limits) {
   return out;
 }
 
+std::vector<Comment> scanner_comments(std::string_view text) {
+  std::vector<Token> tokens;
+  std::vector<Comment> comments;
+  std::optional<SyntaxError> error;
+  scan_into(std::string(text), tokens, comments, error);
+  return comments;
+}
+
 bool bare_parse(std::string_view text) {
   std::string buf(text);
   {

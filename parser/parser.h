@@ -81,6 +81,10 @@ class ParsedFile {
 
 ParsedFile parse_sql(std::string_view text, const ParseLimits& limits = {});
 
+// Comments as libpg_query's scanner sees them (empty when the text does not scan). The fast path
+// finds comments with the project's own lexer; tests hold the two to the same answer.
+std::vector<Comment> scanner_comments(std::string_view text);
+
 // Parse text with libpg_query only, as little as it takes to get every statement's tree (the
 // whole text, or statement by statement when that fails): what the benchmark compares against.
 bool bare_parse(std::string_view text);

@@ -142,3 +142,21 @@ TEST_CASE("parallel and serial runs give identical output", "[cli]") {
   CHECK(a.out == b.out);
   CHECK(a.out == c.out);
 }
+
+TEST_CASE("files are assumed to run in a transaction unless told otherwise", "[cli]") {
+  std::string dir = temp_dir("tx");
+  // CONCURRENTLY in a file the applier wraps fails; outside a transaction it is fine.
+  write_file(dir + "/m/20240101000000_idx.sql",
+             "CREATE TABLE IF NOT EXISTS t (id bigint PRIMARY KEY);\nCREATE INDEX CONCURRENTLY t_id_idx ON t (id);\n");
+  auto def = run_pgsafe({"lint", "--select", "ban-concurrent-index-creation-in-transaction", "m"}, "", dir);
+  CHECK(def.exit_code == 1);
+  auto yes = run_pgsafe({"lint", "--assume-in-transaction", "--select", "ban-concurrent-index-creation-in-transaction", "m"}, "", dir);
+  CHECK(yes.exit_code == 1);
+  auto no = run_pgsafe({"lint", "--no-assume-in-transaction", "--select", "ban-concurrent-index-creation-in-transaction", "m"}, "", dir);
+  CHECK(no.exit_code == 0);
+  write_file(dir + "/.pgsafe.toml", "assume_in_transaction = false\n");
+  auto cfg = run_pgsafe({"lint", "--select", "ban-concurrent-index-creation-in-transaction", "m"}, "", dir);
+  CHECK(cfg.exit_code == 0);
+  auto both = run_pgsafe({"lint", "--assume-in-transaction", "--no-assume-in-transaction", "m"}, "", dir);
+  CHECK(both.exit_code == 2);
+}

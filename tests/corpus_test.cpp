@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "parser/parser.h"
+#include "parser/source_text.h"
 #include "tests/support.h"
 
 using namespace pgsafe::test;
@@ -81,4 +83,33 @@ TEST_CASE("each corpus file alone lints without a crash (regression SQL)", "[cor
     ++checked;
   }
   CHECK(checked > 10);
+}
+
+TEST_CASE("the comment lexer agrees with libpg_query's scanner on the whole corpus", "[corpus][parser]") {
+  auto shared = shared_dir();
+  if (!shared) {
+    WARN("../shared is absent: lexer/scanner comparison skipped");
+    return;
+  }
+  size_t files = 0, comments = 0;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(*shared) / "corpus")) {
+    if (e.path().extension() != ".sql") continue;
+    std::string text = read_file(e.path().string());
+    if (pgsafe::find_invalid_utf8(text)) continue;
+    auto from_scanner = pgsafe::parser::scanner_comments(text);
+    if (from_scanner.empty() && text.find("--") == std::string::npos && text.find("/*") == std::string::npos) continue;
+    auto parsed = pgsafe::parser::parse_sql(text);
+    // Files that fail to scan (an unterminated literal) have no scanner answer to compare with.
+    if (from_scanner.empty()) continue;
+    INFO(e.path().string());
+    REQUIRE(parsed.comments().size() == from_scanner.size());
+    for (size_t i = 0; i < from_scanner.size(); ++i) {
+      CHECK(parsed.comments()[i].begin == from_scanner[i].begin);
+      CHECK(parsed.comments()[i].end == from_scanner[i].end);
+    }
+    ++files;
+    comments += from_scanner.size();
+  }
+  CHECK(files > 100);
+  CHECK(comments > 1000);
 }

@@ -16,22 +16,13 @@ namespace pgsafe {
 namespace {
 
 MigrationSet set_from_dir(const fs::path& dir) {
-  MigrationSet set;
-  std::vector<fs::path> files;
+  std::vector<fs::path> paths;
   for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".sql") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& p : files) {
-    MigrationFile f;
-    f.path = p.filename().string();
-    NameInfo n = parse_name(f.path, Layout::Timestamp);
-    f.version = n.version;
-    f.name = n.name;
-    f.contents = test::read_file(p.string());
-    set.files.push_back(std::move(f));
-  }
-  order_set(set);
-  return set;
+    if (e.path().extension() == ".sql") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& p : paths) files.emplace_back(p.filename().string(), test::read_file(p.string()));
+  return set_from_memory(files, Layout::Timestamp);
 }
 
 void check_golden(const fs::path& golden, const std::string& actual) {

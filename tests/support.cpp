@@ -142,22 +142,7 @@ ProcessResult run_pgsafe(const std::vector<std::string>& args, const std::string
 }
 
 LintResult lint_memory(const std::vector<std::pair<std::string, std::string>>& files, LintOptions opts) {
-  MigrationSet set;
-  std::vector<std::string> paths;
-  for (const auto& [p, c] : files) paths.push_back(p);
-  set.layout = opts.config.layout == Layout::Auto ? detect_layout(paths) : opts.config.layout;
-  for (const auto& [p, c] : files) {
-    MigrationFile f;
-    f.path = p;
-    NameInfo n = parse_name(p, set.layout);
-    f.version = n.version;
-    f.name = n.name;
-    f.direction = n.direction;
-    f.name_matches_layout = n.matches;
-    f.contents = c;
-    set.files.push_back(std::move(f));
-  }
-  order_set(set);
+  MigrationSet set = set_from_memory(files, opts.config.layout);
   return lint(set, opts);
 }
 
