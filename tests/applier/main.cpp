@@ -137,6 +137,9 @@ void Project::remove(const std::string& file) const { fs::remove(dir() + "/" + f
 Project make_project(const std::string& hint) {
   Project p{temp_dir("applier-" + hint)};
   fs::create_directories(p.dir());
+  // These projects are backend databases whose tables no API exposes, so the RLS and grant
+  // rules (about schemas an API serves) do not apply; every other rule gates as configured.
+  write_file(p.root + "/.pgsafe.toml", "exposed_schemas = []\n");
   return p;
 }
 
