@@ -157,6 +157,9 @@ struct RawFinding {
   Finding finding;
   int file;
   int statement;
+  // Positions, computed while the file's text is at hand (the text itself need not be kept).
+  std::optional<Range> range;
+  std::vector<Range> edit_ranges;
 };
 
 class Run {
@@ -306,7 +309,9 @@ class Run {
         a.rule->finish_file(ctx, out);
         take(a, out, static_cast<int>(i), -1);
       }
-      if (raw_.size() > findings_before) rec.source = std::move(lf.source);
+      for (size_t k = findings_before; k < raw_.size(); ++k)
+        if (raw_[k].file == static_cast<int>(i)) locate(raw_[k], lf.source);
+      if (raw_.size() > findings_before && opts_.keep_sources) rec.source = std::move(lf.source);
     }
   }
 
@@ -466,7 +471,14 @@ class Run {
     return std::nullopt;
   }
 
-  Diagnostic make_diagnostic(const Active& a, const RawFinding& rf, const SourceText& src) {
+  static void locate(RawFinding& rf, const SourceText& src) {
+    rf.range = src.range(rf.finding.begin, rf.finding.end);
+    if (rf.finding.fix)
+      for (const auto& e : rf.finding.fix->edits) rf.edit_ranges.push_back(src.range(e.begin, e.end));
+  }
+
+  Diagnostic make_diagnostic(const Active& a, RawFinding& rf, const SourceText* src) {
+    if (!rf.range) locate(rf, *src);
     const RuleMeta& meta = meta_of(*rf.rule);
     Diagnostic d;
     d.file = set_.files[static_cast<size_t>(rf.file)].path;
@@ -477,13 +489,14 @@ class Run {
     d.message = rf.finding.message;
     d.help = rf.finding.help.empty() ? std::string(meta.help) : rf.finding.help;
     d.url = rule_url(meta.id);
-    d.range = src.range(rf.finding.begin, rf.finding.end);
+    d.range = *rf.range;
     d.statement = rf.statement;
     if (rf.finding.fix) {
       Fix fx;
       fx.description = rf.finding.fix->description;
       fx.safe = rf.finding.fix->safe;
-      for (const auto& e : rf.finding.fix->edits) fx.edits.push_back(Edit{src.range(e.begin, e.end), e.new_text});
+      for (size_t k = 0; k < rf.finding.fix->edits.size(); ++k)
+        fx.edits.push_back(Edit{rf.edit_ranges[k], rf.finding.fix->edits[k].new_text});
       d.fix = std::move(fx);
     }
     return d;
@@ -505,10 +518,10 @@ class Run {
       const Active* a = active_for(rf.rule);
       FileRecord& rec = records_[static_cast<size_t>(rf.file)];
       if (!a || !rec.linted) continue;
-      const SourceText* src = source_for(rf.file);
-      if (!src) continue;
+      const SourceText* src = nullptr;
+      if (!rf.range && !(src = source_for(rf.file))) continue;
       if (rf.statement < 0) rf.statement = statement_at(rec, rf.finding.begin);
-      Diagnostic d = make_diagnostic(*a, rf, *src);
+      Diagnostic d = make_diagnostic(*a, rf, src);
       d.suppression = suppress(rec, d.rule, rf.statement);
       result.diagnostics.push_back(std::move(d));
     }
@@ -529,7 +542,7 @@ class Run {
         a.rule->check_suppressions(SuppressionContext{set_.files[i], *src, rec.ignores}, out);
         for (auto& fnd : out.items()) {
           RawFinding rf{a.def, std::move(fnd), static_cast<int>(i), -1};
-          Diagnostic d = make_diagnostic(a, rf, *src);
+          Diagnostic d = make_diagnostic(a, rf, src);
           for (auto& ig : rec.ignores)
             if (ig.whole_file && !ig.malformed && contains(ig.rules, d.rule))
               d.suppression = Suppression{Suppression::Kind::InSource, ig.reason};

@@ -17,6 +17,9 @@ struct LintOptions {
   std::vector<std::string> select;   // only these rules (opt-in ones included)
   std::vector<std::string> ignore;   // never these
   int jobs = 0;                      // 0: one per core
+  // Keep the text of files with findings in LintResult::sources (for source snippets). Without
+  // it memory holds only the diagnostics, however large the set.
+  bool keep_sources = true;
 };
 
 struct LintResult {

@@ -92,6 +92,8 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   opts.select = split_list(args.select);
   opts.ignore = split_list(args.ignore);
   opts.jobs = args.jobs;
+  // Only the text report shows source lines, and fixes need the text they edit.
+  opts.keep_sources = args.format == "text" || args.fix || args.diff;
   for (const auto& id : unknown_rule_ids(opts)) {
     auto it = opts.config.rules.find(id);
     if (it != opts.config.rules.end() && !opts.config.path.empty())
