@@ -77,7 +77,8 @@ std::string describe_size(size_t bytes) {
   return s.str();
 }
 
-LoadedFile load(const MigrationFile& f, size_t max_size) {
+// Read and validate a file's text (size, binary, UTF-8); parse it only when asked.
+LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true) {
   LoadedFile out;
   std::string bytes;
   if (f.contents) {
@@ -130,7 +131,9 @@ LoadedFile load(const MigrationFile& f, size_t max_size) {
     return out;
   }
   // A UTF-8 byte order mark is not SQL: blank it for the parser, keep offsets unchanged.
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+  if (!parse) {
+    // Only the text is wanted (positions of a finding found after the file was processed).
+  } else if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
     std::string copy = text;
     copy[0] = copy[1] = copy[2] = ' ';
     out.parsed = parser::parse_sql(copy);
@@ -429,16 +432,22 @@ class Run {
     }
   }
 
+  // The text of a file processed earlier (for findings positioned after it was dropped): kept
+  // texts, else read again (it was valid) into a one-file cache, or kept when sources are.
   const SourceText* source_for(int file) {
     FileRecord& rec = records_[static_cast<size_t>(file)];
-    if (!rec.source) {
-      // A set-level finding in a file that had none before: read it again (it was valid).
-      LoadedFile lf = load(set_.files[static_cast<size_t>(file)], opts_.config.max_file_size);
-      if (lf.error) return nullptr;
+    if (rec.source) return &*rec.source;
+    if (reread_ && reread_->first == file) return &reread_->second;
+    LoadedFile lf = load(set_.files[static_cast<size_t>(file)], opts_.config.max_file_size, /*parse=*/false);
+    if (lf.error) return nullptr;
+    if (opts_.keep_sources) {
       rec.source = std::move(lf.source);
+      return &*rec.source;
     }
-    return &*rec.source;
+    reread_.emplace(file, std::move(lf.source));
+    return &reread_->second;
   }
+  std::optional<std::pair<int, SourceText>> reread_;
 
   int statement_at(const FileRecord& rec, uint32_t offset) const {
     int best = -1;
@@ -514,6 +523,8 @@ class Run {
   }
 
   void build_diagnostics(LintResult& result) {
+    // File by file, so a file read again for positions is read once.
+    std::stable_sort(raw_.begin(), raw_.end(), [](const RawFinding& a, const RawFinding& b) { return a.file < b.file; });
     for (auto& rf : raw_) {
       const Active* a = active_for(rf.rule);
       FileRecord& rec = records_[static_cast<size_t>(rf.file)];

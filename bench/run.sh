@@ -47,8 +47,12 @@ big=$(mktemp -d)
 trap 'rm -rf "$big" "$tfile"' EXIT
 for i in 1 2 3 4; do mkdir -p "$big/copy$i" && cp -r "$corpus"/. "$big/copy$i/"; done
 measure "pgsafe lint -j2 (corpus x4)" "$pgsafe" lint -j 2 --format json --exit-zero "$big"
+# The same two sets with one rule: what the pipeline itself holds, without the output.
+measure "pgsafe lint -j2 one rule" "$pgsafe" lint -j 2 --select syntax-error --format json --exit-zero "$corpus"
+measure "pgsafe lint -j2 one rule (x4)" "$pgsafe" lint -j 2 --select syntax-error --format json --exit-zero "$big"
 
 echo
 awk -v l="$pgsafe_lint__j1_cpu" -v b="$bare_parse_cpu" 'BEGIN{printf "lint CPU / bare parse CPU: %.2fx (target <= 1.5x)\n", l/b}'
 awk -v a="$pgsafe_lint__j1_wall" -v b="$pgsafe_lint__j2_wall" 'BEGIN{printf "wall -j1 / -j2: %.2fx (falls with cores when > 1)\n", a/b}'
-awk -v a="$pgsafe_lint__j2_rss" -v b="$pgsafe_lint__j2__corpus_x4__rss" 'BEGIN{printf "peak RSS corpus x4 / corpus: %.2fx (flat when close to 1)\n", b/a}'
+awk -v a="$pgsafe_lint__j2_rss" -v b="$pgsafe_lint__j2__corpus_x4__rss" 'BEGIN{printf "peak RSS corpus x4 / corpus, all rules: %.2fx (grows with the findings reported)\n", b/a}'
+awk -v a="$pgsafe_lint__j2_one_rule_rss" -v b="$pgsafe_lint__j2_one_rule__x4__rss" 'BEGIN{printf "peak RSS corpus x4 / corpus, one rule: %.2fx (the pipeline: flat when close to 1)\n", b/a}'
