@@ -284,8 +284,11 @@ class Run {
     state.wrapped_by_applier = opts_.config.settings.assume_in_transaction && !directives.no_transaction && !must_run_outside;
 
     // Down migrations are linted against the schema they undo, but never change the forward one.
+    // A one-statement down file needs no copy: nothing after its statement reads the catalog.
     std::optional<Catalog> scratch;
-    if (f.direction == Direction::Down) scratch = catalog_;
+    bool down = f.direction == Direction::Down;
+    bool replay = !down || stmts.size() > 1;
+    if (down && replay) scratch = catalog_;
     Catalog& catalog = scratch ? *scratch : catalog_;
 
     if (rec.linted) {
@@ -302,7 +305,7 @@ class Run {
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
       if (st.node) {
         advance(state, *st.node, catalog);  // reads the catalog as it stood before the statement
-        catalog.apply(*st.node, SourceRef{static_cast<int>(i), st.begin, st.end, st.base}, lf.source.text());
+        if (replay) catalog.apply(*st.node, SourceRef{static_cast<int>(i), st.begin, st.end, st.base}, lf.source.text());
       }
     }
     if (rec.linted) {

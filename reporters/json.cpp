@@ -19,6 +19,18 @@ void write_string(std::string& out, std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
+    // Copy the run of characters that need no escaping in one go.
+    size_t run = i;
+    while (run < n) {
+      unsigned char r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r == '"' || r == '\\' || r >= 0x80) break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      if (i == n) break;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
