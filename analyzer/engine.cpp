@@ -409,6 +409,26 @@ class Run {
         if (state.in_transaction()) state.tables_created_in_transaction.insert(key);
         break;
       }
+      case pg_query::Node::kAlterTableStmt: {
+        // Columns added here: dropping, renaming or retyping them again later in the file
+        // touches nothing that running code or stored rows depend on yet.
+        const auto& at = node.alter_table_stmt();
+        std::string table = Catalog::qualify(at.relation().schemaname(), at.relation().relname());
+        for (const auto& c : at.cmds())
+          if (c.has_alter_table_cmd() && c.alter_table_cmd().subtype() == pg_query::AT_AddColumn &&
+              c.alter_table_cmd().def().has_column_def())
+            state.columns_added_in_file.insert(table + "." + c.alter_table_cmd().def().column_def().colname());
+        break;
+      }
+      case pg_query::Node::kRenameStmt: {
+        const auto& rn = node.rename_stmt();
+        if (rn.rename_type() == pg_query::OBJECT_COLUMN && rn.has_relation()) {
+          std::string table = Catalog::qualify(rn.relation().schemaname(), rn.relation().relname());
+          if (state.columns_added_in_file.count(table + "." + rn.subname()))
+            state.columns_added_in_file.insert(table + "." + rn.newname());
+        }
+        break;
+      }
       case pg_query::Node::kCreateTableAsStmt: {
         const auto& into = node.create_table_as_stmt().into();
         if (into.has_rel()) {

@@ -32,6 +32,9 @@ struct FileState {
   // validating them before COMMIT gives back what NOT VALID bought.
   std::set<std::string> not_valid_constraints_in_transaction;
 
+  // Columns added to existing tables earlier in this file ("schema.table.column").
+  std::set<std::string> columns_added_in_file;
+
   int statements_seen = 0;
 
   bool access_exclusive_held(const std::string& qualified) const {

@@ -80,6 +80,11 @@ struct StatementContext {
   // the statement's current line, or the statement's end.
   Finding at_location(int location, std::string message, std::string help = {}) const;
   // Whether the table "schema.name" was created earlier in this file or this transaction.
+  // Whether column `column` of table "schema.name" is new: its table is, or it was added
+  // earlier in this file (no running code reads it, no rows depend on it yet).
+  bool column_is_new(const std::string& qualified, const std::string& column) const {
+    return table_is_new(qualified) || state.columns_added_in_file.count(qualified + "." + column) > 0;
+  }
   bool table_is_new(const std::string& qualified) const {
     return state.tables_created_in_file.count(qualified) || state.tables_created_in_transaction.count(qualified);
   }

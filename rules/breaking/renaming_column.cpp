@@ -49,7 +49,7 @@ class RenamingColumn final : public Rule {
     if (rn.rename_type() != pg_query::OBJECT_COLUMN || !rn.has_relation()) return;
     const auto& rv = rn.relation();
     // Nobody queries a table created earlier in this file yet.
-    if (ctx.table_is_new(Catalog::qualify(rv.schemaname(), rv.relname()))) return;
+    if (ctx.column_is_new(Catalog::qualify(rv.schemaname(), rv.relname()), rn.subname())) return;
     out.add(ctx.at_statement("renaming column " + sql_ident(rn.subname()) + " of " + relation_word(rn.relation_type()) +
                              " " + sql_name(rv) + " to " + sql_ident(rn.newname()) +
                              " breaks running code that still uses the old name"));

@@ -45,6 +45,7 @@ class BanDropColumn final : public Rule {
       if (!c.has_alter_table_cmd()) continue;
       const auto& cmd = c.alter_table_cmd();
       if (cmd.subtype() != pg_query::AT_DropColumn) continue;
+      if (ctx.column_is_new(Catalog::qualify(rv.schemaname(), rv.relname()), cmd.name())) continue;
       std::string msg = "dropping column " + sql_ident(cmd.name()) + " of " + sql_name(rv) +
                         " deletes its value in every row, and code still using the column fails";
       if (cmd.behavior() == pg_query::DROP_CASCADE)

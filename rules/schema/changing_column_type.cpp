@@ -64,6 +64,7 @@ class ChangingColumnType final : public Rule {
     for (const auto& n : s.cmds()) {
       if (!n.has_alter_table_cmd() || n.alter_table_cmd().subtype() != pg_query::AT_AlterColumnType) continue;
       const auto& cmd = n.alter_table_cmd();
+      if (ctx.column_is_new(qualified, cmd.name())) continue;  // added in this file: no rows to convert yet
       if (!cmd.def().has_column_def() || !cmd.def().column_def().has_type_name()) continue;
       const auto& def = cmd.def().column_def();
       ColumnType to = column_type_of(def.type_name());
