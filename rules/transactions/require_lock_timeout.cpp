@@ -31,35 +31,11 @@ const RuleMeta kMeta{
     .options = {{"value", "string", "2s", "the lock_timeout the fix sets"}},
 };
 
-class RequireLockTimeout final : public Rule {
+class RequireLockTimeout final : public transactions::MissingTimeoutRule {
  public:
-  std::vector<int> subscriptions() const override { return {kAnyStatement}; }
-  void check(const StatementContext& ctx, Findings& out) override {
-    if (seen_.changed(ctx)) reported_ = false;
-    if (reported_ || ctx.state.lock_timeout_set) return;
-    auto locks = transactions::heavy_locks(ctx);
-    if (locks.empty()) return;
-    reported_ = true;
-    std::string table = locking::display(locks[0].relation);
-    Finding f = ctx.at_statement(transactions::statement_name(ctx.node()) + " " + locking::takes(locks[0].mode, table) +
-                                 "; no lock_timeout is set, so while it waits for that lock every conflicting query queues behind it");
-    std::string value = "2s";
-    if (auto it = ctx.options.find("value"); it != ctx.options.end() && it->is_string()) value = it->get<std::string>();
-    // A file whose only statement cannot run in a transaction would get a second statement, and
-    // with it the applier's transaction: no fix there.
-    bool sole_no_tx = locking::top_level_statements(ctx) == 1 && cannot_run_in_transaction(ctx.node());
-    if (ctx.stmt.parent < 0 && !sole_no_tx) {
-      FixSpec fix;
-      fix.description = "set lock_timeout = '" + value + "' before it";
-      fix.edits.push_back(locking::insert_at(ctx.stmt.begin, "SET lock_timeout = '" + value + "';\n"));
-      f.fix = std::move(fix);
-    }
-    out.add(std::move(f));
-  }
-
- private:
-  transactions::PerFile seen_;
-  bool reported_ = false;
+  RequireLockTimeout()
+      : MissingTimeoutRule({"lock_timeout", &FileState::lock_timeout_set, "2s",
+                            "; no lock_timeout is set, so while it waits for that lock every conflicting query queues behind it"}) {}
 };
 
 }  // namespace

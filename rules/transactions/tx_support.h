@@ -51,3 +51,50 @@ struct PerFile {
 };
 
 }  // namespace pgsafe::rules::transactions
+
+namespace pgsafe::rules::transactions {
+
+// The shared check of require-lock-timeout and require-statement-timeout: the first statement
+// of a file that takes a lock blocking writes on an existing table, with the setting not yet
+// made, is reported once, with a fix that sets it just before.
+struct TimeoutSetting {
+  const char* name;                    // "lock_timeout"
+  bool FileState::*is_set;             // &FileState::lock_timeout_set
+  const char* default_value;           // what the fix sets unless the `value` option says otherwise
+  const char* consequence;             // "; no lock_timeout is set, so ..."
+};
+
+class MissingTimeoutRule : public Rule {
+ public:
+  explicit MissingTimeoutRule(TimeoutSetting setting) : setting_(setting) {}
+  std::vector<int> subscriptions() const override { return {kAnyStatement}; }
+  void check(const StatementContext& ctx, Findings& out) override {
+    if (seen_.changed(ctx)) reported_ = false;
+    if (reported_ || ctx.state.*setting_.is_set) return;
+    auto locks = heavy_locks(ctx);
+    if (locks.empty()) return;
+    reported_ = true;
+    std::string table = locking::display(locks[0].relation);
+    Finding f = ctx.at_statement(statement_name(ctx.node()) + " " + locking::takes(locks[0].mode, table) +
+                                 setting_.consequence);
+    std::string value = setting_.default_value;
+    if (auto it = ctx.options.find("value"); it != ctx.options.end() && it->is_string()) value = it->get<std::string>();
+    // A file whose only statement cannot run in a transaction would get a second statement, and
+    // with it the applier's transaction: no fix there.
+    bool sole_no_tx = locking::top_level_statements(ctx) == 1 && cannot_run_in_transaction(ctx.node());
+    if (ctx.stmt.parent < 0 && !sole_no_tx) {
+      FixSpec fix;
+      fix.description = std::string("set ") + setting_.name + " = '" + value + "' before it";
+      fix.edits.push_back(locking::insert_at(ctx.stmt.begin, std::string("SET ") + setting_.name + " = '" + value + "';\n"));
+      f.fix = std::move(fix);
+    }
+    out.add(std::move(f));
+  }
+
+ private:
+  TimeoutSetting setting_;
+  PerFile seen_;
+  bool reported_ = false;
+};
+
+}  // namespace pgsafe::rules::transactions
