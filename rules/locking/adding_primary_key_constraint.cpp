@@ -34,23 +34,10 @@ class AddingPrimaryKeyConstraint final : public Rule {
  public:
   std::vector<int> subscriptions() const override { return {pg_query::Node::kAlterTableStmt}; }
   void check(const StatementContext& ctx, Findings& out) override {
-    locking::for_each_cmd_on_existing(ctx, [&](const pg_query::AlterTableStmt& s, const pg_query::AlterTableCmd& cmd) {
-      std::string table = sql_name(s.relation());
-      if (cmd.subtype() == pg_query::AT_AddColumn && cmd.def().has_column_def()) {
-        const auto& def = cmd.def().column_def();
-        if (const auto* c = locking::column_constraint(def, pg_query::CONSTR_PRIMARY))
-          out.add(ctx.at_location(c->location(), "column " + sql_ident(def.colname()) +
-                                                     " is added as PRIMARY KEY, which builds a unique index on " + table +
-                                                     " while ALTER TABLE " + locking::takes("ACCESS EXCLUSIVE", table)));
-        return;
-      }
-      if (cmd.subtype() != pg_query::AT_AddConstraint || !cmd.def().has_constraint()) return;
-      const auto& c = cmd.def().constraint();
-      if (c.contype() != pg_query::CONSTR_PRIMARY || !c.indexname().empty()) return;
-      out.add(ctx.at_location(c.location(), "adding a PRIMARY KEY builds a unique index on " + table +
-                                                " (and checks its columns for NULLs) while ALTER TABLE " +
-                                                locking::takes("ACCESS EXCLUSIVE", table)));
-    });
+    locking::report_index_building_constraint(
+        ctx, out, pg_query::CONSTR_PRIMARY, "as PRIMARY KEY", [](const pg_query::Constraint&, const std::string& table) {
+          return "adding a PRIMARY KEY builds a unique index on " + table + " (and checks its columns for NULLs)";
+        });
   }
 };
 

@@ -33,23 +33,11 @@ class DisallowedUniqueConstraint final : public Rule {
  public:
   std::vector<int> subscriptions() const override { return {pg_query::Node::kAlterTableStmt}; }
   void check(const StatementContext& ctx, Findings& out) override {
-    locking::for_each_cmd_on_existing(ctx, [&](const pg_query::AlterTableStmt& s, const pg_query::AlterTableCmd& cmd) {
-      std::string table = sql_name(s.relation());
-      if (cmd.subtype() == pg_query::AT_AddColumn && cmd.def().has_column_def()) {
-        const auto& def = cmd.def().column_def();
-        if (const auto* c = locking::column_constraint(def, pg_query::CONSTR_UNIQUE))
-          out.add(ctx.at_location(c->location(), "column " + sql_ident(def.colname()) +
-                                                     " is added UNIQUE, which builds a unique index on " + table +
-                                                     " while ALTER TABLE " + locking::takes("ACCESS EXCLUSIVE", table)));
-        return;
-      }
-      if (cmd.subtype() != pg_query::AT_AddConstraint || !cmd.def().has_constraint()) return;
-      const auto& c = cmd.def().constraint();
-      if (c.contype() != pg_query::CONSTR_UNIQUE || !c.indexname().empty()) return;
-      std::string name = c.conname().empty() ? "a UNIQUE constraint" : "UNIQUE constraint " + sql_ident(c.conname());
-      out.add(ctx.at_location(c.location(), "adding " + name + " builds a unique index on " + table + " while ALTER TABLE " +
-                                                locking::takes("ACCESS EXCLUSIVE", table)));
-    });
+    locking::report_index_building_constraint(
+        ctx, out, pg_query::CONSTR_UNIQUE, "UNIQUE", [](const pg_query::Constraint& c, const std::string& table) {
+          std::string name = c.conname().empty() ? "a UNIQUE constraint" : "UNIQUE constraint " + sql_ident(c.conname());
+          return "adding " + name + " builds a unique index on " + table;
+        });
   }
 };
 

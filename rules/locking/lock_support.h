@@ -117,4 +117,29 @@ void for_each_cmd_on_existing(const StatementContext& ctx, F&& visit) {
     if (c.has_alter_table_cmd()) visit(s, c.alter_table_cmd());
 }
 
+// PRIMARY KEY and UNIQUE added to an existing table, on a new column or as a table constraint
+// without USING INDEX: both build a unique index while ALTER TABLE holds ACCESS EXCLUSIVE.
+// `column_phrase` ends "column c is added ..."; `describe(constraint, table)` opens the message
+// for the table-constraint form.
+template <typename Describe>
+void report_index_building_constraint(const StatementContext& ctx, Findings& out, pg_query::ConstrType type,
+                                      std::string_view column_phrase, Describe&& describe) {
+  for_each_cmd_on_existing(ctx, [&](const pg_query::AlterTableStmt& s, const pg_query::AlterTableCmd& cmd) {
+    std::string table = sql_name(s.relation());
+    std::string lock = " while ALTER TABLE " + takes("ACCESS EXCLUSIVE", table);
+    if (cmd.subtype() == pg_query::AT_AddColumn && cmd.def().has_column_def()) {
+      const auto& def = cmd.def().column_def();
+      if (const auto* c = column_constraint(def, type))
+        out.add(ctx.at_location(c->location(), "column " + sql_ident(def.colname()) + " is added " +
+                                                   std::string(column_phrase) + ", which builds a unique index on " +
+                                                   table + lock));
+      return;
+    }
+    if (cmd.subtype() != pg_query::AT_AddConstraint || !cmd.def().has_constraint()) return;
+    const auto& c = cmd.def().constraint();
+    if (c.contype() != type || !c.indexname().empty()) return;
+    out.add(ctx.at_location(c.location(), describe(c, table) + lock));
+  });
+}
+
 }  // namespace pgsafe::rules::locking
