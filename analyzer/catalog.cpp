@@ -111,6 +111,15 @@ ColumnType Catalog::resolve_domain(const ColumnType& t) const {
   return cur;
 }
 
+std::string quote_literal(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string quote_ident(std::string_view id) {
   static const char* reserved[] = {"all", "and", "any", "array", "as", "asc", "both", "case", "cast", "check", "collate",
                                    "column", "constraint", "create", "default", "desc", "distinct", "do", "else", "end",

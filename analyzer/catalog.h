@@ -223,6 +223,8 @@ Index index_from_statement(const Catalog& catalog, const pg_query::IndexStmt& st
 
 // An identifier as SQL needs it: quoted when folding would change it.
 std::string quote_ident(std::string_view id);
+// A string as an SQL literal: 'it''s'.
+std::string quote_literal(std::string_view s);
 // "schema.name" quoted part by part.
 std::string quote_qualified(std::string_view qualified);
 

@@ -7,15 +7,6 @@ namespace pgsafe {
 
 namespace {
 
-std::string quote_literal(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string const_sql(const pg_query::A_Const& c) {
   if (c.isnull()) return "NULL";
   if (c.has_ival()) return std::to_string(c.ival().ival());

@@ -122,15 +122,6 @@ std::string redact(const std::string& text, const std::string& conninfo) {
   return out;
 }
 
-std::string quote_literal(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string quote_ident(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {

@@ -79,7 +79,6 @@ ConnectResult connect(const ConnectOptions& opts);
 // Replace every occurrence of the conninfo's password in text.
 std::string redact(const std::string& text, const std::string& conninfo);
 // 'text' quoted as an SQL literal / identifier.
-std::string quote_literal(const std::string& s);
 std::string quote_ident(const std::string& s);
 
 }  // namespace pgsafe::applier

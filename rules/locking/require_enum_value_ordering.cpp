@@ -28,12 +28,6 @@ const RuleMeta kMeta{
     .locks = "EXCLUSIVE on the type only (no table is locked or rewritten)",
 };
 
-std::string sql_literal(const std::string& v) {
-  std::string out = "'";
-  for (char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 class RequireEnumValueOrdering final : public Rule {
  public:
   std::vector<int> subscriptions() const override { return {pg_query::Node::kAlterEnumStmt}; }
@@ -41,7 +35,7 @@ class RequireEnumValueOrdering final : public Rule {
     const auto& s = ctx.node().alter_enum_stmt();
     if (!s.old_val().empty()) return;  // RENAME VALUE
     std::string type = sql_name(s.type_name());
-    std::string value = sql_literal(s.new_val());
+    std::string value = quote_literal(s.new_val());
     if (ctx.settings.pg_version < 12 && ctx.state.in_transaction()) {
       Finding f = ctx.at_statement("ALTER TYPE " + type + " ADD VALUE " + value + " cannot run inside a transaction block before "
                                    "PostgreSQL 12 (pg_version = " + std::to_string(ctx.settings.pg_version) +
@@ -54,11 +48,11 @@ class RequireEnumValueOrdering final : public Rule {
     if (const UserType* t = ctx.catalog.find_type(locking::key_of(s.type_name())); t && !t->labels.empty()) last = t->labels.back();
     Finding f = ctx.at_statement("ALTER TYPE " + type + " ADD VALUE " + value +
                                  " does not say where the value sorts, so it goes last" +
-                                 (last.empty() ? std::string() : " (after " + sql_literal(last) + ")") +
+                                 (last.empty() ? std::string() : " (after " + quote_literal(last) + ")") +
                                  "; enum order decides comparisons and ORDER BY and cannot be changed later (the statement "
                                  "takes only an EXCLUSIVE lock on the type, blocking no reads or writes)");
     if (!last.empty()) {
-      std::string quoted_last = sql_literal(last);
+      std::string quoted_last = quote_literal(last);
       f.help = "If last is where it belongs, say so: ALTER TYPE " + type + " ADD VALUE " + value + " AFTER " + quoted_last +
                "; otherwise name its neighbour with BEFORE or AFTER.";
       // Appending is what the statement does today, so stating it changes nothing but the intent
