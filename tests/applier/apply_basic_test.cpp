@@ -12,11 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-ProcessResult do_apply(const Project& p, const std::string& db, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"apply", "--db", url(db), "--dir", p.dir(), "--lock-wait", "20"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return cli(args, p.root);
-}
 
 ProcessResult status_json(const Project& p, const std::string& db) {
   return cli({"status", "--db", url(db), "--dir", p.dir(), "--format", "json"}, p.root);

@@ -14,10 +14,9 @@ using namespace pgsafe::test::pg;
 
 namespace {
 
-std::vector<std::string> apply_args(const Project& p, const std::string& db, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"apply", "--db", url(db), "--dir", p.dir(), "--lock-wait", "60"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
+// Faults leave appliers waiting on each other: give the lock a longer wait than the other suites.
+std::vector<std::string> slow_apply_args(const Project& p, const std::string& db, std::vector<std::string> extra = {}) {
+  return apply_args(p, db, std::move(extra), 60);
 }
 
 // Whether pgsafe's session is inside the file's pg_sleep right now.
@@ -47,7 +46,7 @@ TEST_CASE("faults: kill -9 during a transactional file leaves nothing of it; the
   Project p = make_project("kill_tx");
   sleepy_project(p, true);
   {
-    Background bg(apply_args(p, db), p.root);
+    Background bg(slow_apply_args(p, db), p.root);
     REQUIRE(eventually([&] { return sleeping_in(db); }, 30));
     bg.kill9();
     CHECK(bg.wait(10) == 128 + 9);
@@ -58,7 +57,7 @@ TEST_CASE("faults: kill -9 during a transactional file leaves nothing of it; the
   CHECK(scalar(db, "SELECT string_agg(version || ':' || status, ' ') FROM pgsafe.pgsafe_migrations") == "20240101000001:applied");
 
   exec(db, "UPDATE sleep_control SET seconds = 0");
-  auto r = cli(apply_args(p, db), p.root);
+  auto r = cli(slow_apply_args(p, db), p.root);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(scalar(db, "SELECT count(*) FROM pgsafe.pgsafe_migrations WHERE status = 'applied'") == "3");
@@ -70,7 +69,7 @@ TEST_CASE("faults: kill -9 during a non-transactional file leaves it running; ap
   Project p = make_project("kill_notx");
   sleepy_project(p, false);
   {
-    Background bg(apply_args(p, db), p.root);
+    Background bg(slow_apply_args(p, db), p.root);
     REQUIRE(eventually([&] { return sleeping_in(db); }, 30));
     bg.kill9();
     CHECK(bg.wait(10) == 128 + 9);
@@ -80,7 +79,7 @@ TEST_CASE("faults: kill -9 during a non-transactional file leaves it running; ap
   CHECK(scalar(db, "SELECT to_regclass('public.slow') IS NOT NULL") == "t");  // ran outside a transaction
 
   exec(db, "UPDATE sleep_control SET seconds = 0");
-  auto refused = cli(apply_args(p, db), p.root);
+  auto refused = cli(slow_apply_args(p, db), p.root);
   INFO(refused.out << refused.err);
   CHECK(refused.exit_code == 7);
   CHECK(refused.err.find("pgsafe repair --mark-applied 20240101000002") != std::string::npos);
@@ -98,7 +97,7 @@ TEST_CASE("faults: kill -9 during a non-transactional file leaves it running; ap
                     p.root);
   INFO(rep.out << rep.err);
   CHECK(rep.exit_code == 0);
-  auto r = cli(apply_args(p, db), p.root);
+  auto r = cli(slow_apply_args(p, db), p.root);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(scalar(db, "SELECT string_agg(status, ' ' ORDER BY version) FROM pgsafe.pgsafe_migrations") == "applied applied applied");
@@ -110,13 +109,13 @@ TEST_CASE("faults: a failing non-transactional file is marked failed and needs r
   Project p = make_project("fail_notx");
   p.write("20240101000001_t.sql", "CREATE TABLE t (id bigint PRIMARY KEY, code text);\nINSERT INTO t VALUES (1, 'x'), (2, 'x');\n");
   p.write("20240101000002_idx.sql", "CREATE UNIQUE INDEX CONCURRENTLY t_code_key ON t (code);\n");
-  auto r = cli(apply_args(p, db), p.root);
+  auto r = cli(slow_apply_args(p, db), p.root);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 7);
   CHECK(r.err.find("23505") != std::string::npos);
   CHECK(scalar(db, "SELECT status || ' ' || error_sqlstate FROM pgsafe.pgsafe_migrations WHERE version = '20240101000002'") ==
         "failed 23505");
-  CHECK(cli(apply_args(p, db), p.root).exit_code == 7);
+  CHECK(cli(slow_apply_args(p, db), p.root).exit_code == 7);
 }
 
 namespace {
@@ -127,7 +126,7 @@ void race(int appliers) {
     p.write("2024010100000" + std::to_string(i) + "_f.sql",
             "CREATE TABLE f" + std::to_string(i) + " (id bigint PRIMARY KEY);\nSELECT pg_sleep(0.2);\n");
   std::vector<std::unique_ptr<Background>> procs;
-  for (int i = 0; i < appliers; ++i) procs.push_back(std::make_unique<Background>(apply_args(p, db), p.root));
+  for (int i = 0; i < appliers; ++i) procs.push_back(std::make_unique<Background>(slow_apply_args(p, db), p.root));
   for (auto& b : procs) {
     int code = b->wait(90);
     INFO(b->out() << b->err());
@@ -152,9 +151,9 @@ TEST_CASE("faults: CREATE INDEX CONCURRENTLY while another applier waits does no
   p.write("20240101000002_idx.sql", "CREATE INDEX CONCURRENTLY big_v_idx ON big (v);\n");
   p.write("20240101000003_idx2.sql", "CREATE INDEX CONCURRENTLY big_v2_idx ON big (v, id);\n");
   auto t0 = std::chrono::steady_clock::now();
-  Background first(apply_args(p, db), p.root);
+  Background first(slow_apply_args(p, db), p.root);
   REQUIRE(eventually([&] { return sleeping_in(db); }, 30));
-  Background second(apply_args(p, db), p.root);
+  Background second(slow_apply_args(p, db), p.root);
   int a = first.wait(60), b = second.wait(60);
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
   INFO(first.err() << second.err());

@@ -10,11 +10,6 @@ using namespace pgsafe::test::pg;
 using nlohmann::json;
 
 namespace {
-ProcessResult do_apply(const Project& p, const std::string& db, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"apply", "--db", url(db), "--dir", p.dir(), "--lock-wait", "20"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return cli(args, p.root);
-}
 std::string plan_hash(const Project& p, const std::string& db, std::vector<std::string> extra = {}) {
   extra.insert(extra.end(), {"--dry-run", "--format", "json"});
   auto r = do_apply(p, db, extra);

@@ -53,6 +53,10 @@ Project make_project(const std::string& hint);
 
 // pgsafe with args, in cwd, killed after timeout_seconds.
 ProcessResult cli(const std::vector<std::string>& args, const std::string& cwd, int timeout_seconds = 90);
+// `pgsafe apply` for a project against a database, with extra flags.
+std::vector<std::string> apply_args(const Project& p, const std::string& db, std::vector<std::string> extra = {},
+                                    int lock_wait_seconds = 20);
+ProcessResult do_apply(const Project& p, const std::string& db, std::vector<std::string> extra = {});
 
 // pgsafe in the background, output to files.
 class Background {

@@ -149,6 +149,17 @@ ProcessResult cli(const std::vector<std::string>& args, const std::string& cwd, 
   return run_command(argv, "", cwd, timeout_seconds);
 }
 
+std::vector<std::string> apply_args(const Project& p, const std::string& db, std::vector<std::string> extra,
+                                    int lock_wait_seconds) {
+  std::vector<std::string> args{"apply", "--db", url(db), "--dir", p.dir(), "--lock-wait", std::to_string(lock_wait_seconds)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+ProcessResult do_apply(const Project& p, const std::string& db, std::vector<std::string> extra) {
+  return cli(apply_args(p, db, std::move(extra)), p.root);
+}
+
 Background::Background(const std::vector<std::string>& args, const std::string& cwd) {
   std::string base = temp_dir("bg");
   out_path_ = base + "/out";
