@@ -19,6 +19,15 @@ namespace pgsafe::cli {
 
 namespace {
 
+// Files that could not be read or decoded, with the position where there is one.
+void print_input_errors(const std::vector<InputError>& errors, std::ostream& err) {
+  for (const auto& e : errors) {
+    err << "pgsafe: error: " << e.file;
+    if (e.line) err << ":" << e.line << ":" << e.column;
+    err << ": " << e.message << "\n";
+  }
+}
+
 void print_config_errors(const std::vector<ConfigError>& errors, std::ostream& err) {
   for (const auto& e : errors) {
     err << "pgsafe: error: " << e.file;
@@ -134,7 +143,7 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   std::vector<InputError> derrors;
   MigrationSet set = discover(paths, dopts, derrors);
   if (!derrors.empty()) {
-    for (const auto& e : derrors) err << "pgsafe: error: " << e.file << ": " << e.message << "\n";
+    print_input_errors(derrors, err);
     return exit_code::kUsage;
   }
   if (uses_stdin) {
@@ -148,7 +157,7 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
 
   if (args.fix || args.diff) {
     if (!result.errors.empty()) {
-      for (const auto& e : result.errors) err << "pgsafe: error: " << e.file << ": " << e.message << "\n";
+      print_input_errors(result.errors, err);
       err << "pgsafe: nothing fixed: input errors first\n";
       return exit_code::kUsage;
     }
@@ -226,11 +235,7 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   else report::write_text(out, rin, ropts);
   out.flush();
 
-  for (const auto& e : result.errors) {
-    err << "pgsafe: error: " << e.file;
-    if (e.line) err << ":" << e.line << ":" << e.column;
-    err << ": " << e.message << "\n";
-  }
+  print_input_errors(result.errors, err);
   if (!args.quiet && args.format == "text") err << report::summary_line(rin.summary) << "\n";
   if (!result.errors.empty()) return exit_code::kUsage;
   if (args.exit_zero) return exit_code::kOk;

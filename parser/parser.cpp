@@ -270,15 +270,6 @@ ParsedFile::~ParsedFile() = default;
 ParsedFile::ParsedFile(ParsedFile&&) noexcept = default;
 ParsedFile& ParsedFile::operator=(ParsedFile&&) noexcept = default;
 
-std::pair<const Comment*, const Comment*> ParsedFile::comments_between(uint32_t begin, uint32_t end) const {
-  auto lo = std::lower_bound(comments_.begin(), comments_.end(), begin,
-                             [](const Comment& c, uint32_t v) { return c.begin < v; });
-  auto hi = lo;
-  while (hi != comments_.end() && hi->end <= end) ++hi;
-  const Comment* base = comments_.data();
-  return {base + (lo - comments_.begin()), base + (hi - comments_.begin())};
-}
-
 const std::vector<Token>& ParsedFile::tokens() const {
   if (!tokens_scanned_) {
     // Rules that need tokens pay for the scanner; the fast path never runs it.

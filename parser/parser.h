@@ -63,8 +63,6 @@ class ParsedFile {
   // need them.
   const std::vector<Token>& tokens() const;
 
-  // Comments lying wholly in [begin, end).
-  std::pair<const Comment*, const Comment*> comments_between(uint32_t begin, uint32_t end) const;
   // Index of the first token starting at or after offset.
   size_t token_at_or_after(uint32_t offset) const;
 

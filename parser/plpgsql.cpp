@@ -60,7 +60,7 @@ class BodyWalker {
         int lineno = val.value("lineno", 0);
         if (val.contains("sqlstmt")) {
           const auto& expr = val["sqlstmt"];
-          if (expr.contains("PLpgSQL_expr")) add(expr["PLpgSQL_expr"].value("query", ""), lineno, conditional, false);
+          if (expr.contains("PLpgSQL_expr")) add(expr["PLpgSQL_expr"].value("query", ""), lineno, conditional);
         }
       } else if (key == "PLpgSQL_stmt_dynexecute") {
         int lineno = val.value("lineno", 0);
@@ -87,7 +87,7 @@ class BodyWalker {
     return body_.offset + static_cast<uint32_t>(body_pos);
   }
 
-  void add(const std::string& query, int lineno, bool conditional, bool) {
+  void add(const std::string& query, int lineno, bool conditional) {
     if (query.empty()) return;
     size_t pos = locate(query, lineno);
     uint32_t off = pos == std::string::npos ? body_.offset : file_offset(pos);
@@ -128,7 +128,6 @@ DoBody extract_do_body(const pg_query::DoStmt& stmt, uint32_t base, std::string_
     size_t close = file_text.find('$', at + 1);
     if (close != std::string_view::npos) {
       body.offset = static_cast<uint32_t>(close + 1);
-      body.exact = true;
     }
   } else {
     // 'body' or E'body': skip the opening quote.

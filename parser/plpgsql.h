@@ -15,8 +15,8 @@ namespace pgsafe::parser {
 struct DoBody {
   bool plpgsql = false;
   std::string text;       // the body as PL/pgSQL sees it (quotes removed)
-  uint32_t offset = 0;    // file offset of the body's first byte
-  bool exact = false;     // offsets inside the body map 1:1 to the file (dollar quoting)
+  uint32_t offset = 0;    // file offset of the body's first byte (exact for dollar quoting;
+                          // '...' bodies with doubled quotes map approximately)
 };
 
 struct EmbeddedSql {
