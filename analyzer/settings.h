@@ -7,7 +7,7 @@
 namespace pgsafe {
 
 struct Settings {
-  int pg_version = 15;
+  int pg_version = 17;  // the target server: lock and rewrite semantics (13-18), never the grammar
   // The applier wraps each file in a transaction unless the file opts out.
   bool assume_in_transaction = true;
   std::vector<std::string> exposed_schemas{"public"};

@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 with_tests=1
 [ "${1:-}" = "--no-tests" ] && with_tests=0
 
-packages=(build-essential cmake pkg-config libpg-query-dev libprotobuf-dev protobuf-compiler
-          nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libssl-dev libpq-dev)
+packages=(build-essential cmake pkg-config libprotobuf-dev protobuf-compiler
+          nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libssl-dev libpq-dev
+          debian-archive-keyring)
 if [ "$with_tests" = 1 ]; then
   # catch2 for the tests, PostgreSQL for the applier tests, util-linux for setpriv.
   packages+=(catch2 postgresql util-linux)
@@ -31,6 +32,12 @@ fi
 if [ "$with_tests" = 1 ] && [ ! -x node_modules/.bin/ajv ]; then
   echo "pgsafe: installing the schema validators (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# libpg_query with the PostgreSQL 18 grammar: a system one >= 17 when installed, else Debian's
+# libpg-query-dev 18 unpacked into .deps/ (the system is not changed; see the script).
+if ! grep -qsE '^#define PG_MAJORVERSION "(1[7-9]|[2-9][0-9])"' /usr/include/pg_query.h; then
+  scripts/fetch-libpg-query.sh
 fi
 
 build=${BUILD_DIR:-build}

@@ -22,7 +22,7 @@ const RuleMeta kMeta{
         "rewrites the whole table and all its indexes while holding that lock; before PostgreSQL 11 every "
         "non-NULL default does. pgsafe knows the volatility of built-in functions from pg_proc (generated "
         "by scripts/gen_volatility.sh) and treats unknown functions as volatile. The target version comes "
-        "from `pg_version` (default 15). Tables created earlier in the same file or transaction are exempt.",
+        "from `pg_version` (default 17). Tables created earlier in the same file or transaction are exempt.",
     .help = "Add the column without the default (or with a constant one), set the default for new rows in a "
             "second statement, then backfill existing rows in small batches outside the migration:\n"
             "  ALTER TABLE t ADD COLUMN c uuid;\n"

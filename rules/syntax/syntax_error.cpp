@@ -12,11 +12,12 @@ const RuleMeta kMeta{
     .enabled_by_default = true,
     .summary = "A statement that PostgreSQL's parser rejects.",
     .rationale =
-        "pgsafe parses every statement with the PostgreSQL 15 grammar (libpg_query). A statement it "
-        "rejects will fail when the migration is applied, and cannot be checked by any other rule. "
-        "The rest of the file is still analysed.",
-    .help = "Fix the statement at the position shown. If it uses syntax newer than the configured "
-            "PostgreSQL version, check `pg_version` in .pgsafe.toml.",
+        "pgsafe parses every statement with the PostgreSQL 18 grammar (libpg_query 18), whatever "
+        "`pg_version` says, so a statement it rejects is rejected by every PostgreSQL release: it will "
+        "fail when the migration is applied, and cannot be checked by any other rule. The rest of the "
+        "file is still analysed.",
+    .help = "Fix the statement at the position shown. If the file is a template (placeholders such as "
+            "`{{ .Schema }}`), see `template_placeholders` in .pgsafe.toml.",
     .bad_example = "ALTER TABLE users ADD COLUMN email text NOT NUL;",
     .good_example = "ALTER TABLE users ADD COLUMN email text;",
 };
