@@ -62,7 +62,7 @@ class Loader {
       std::string k(key.str());
       if (k == "pg_version") {
         auto v = value.as_integer();
-        if (!v || v->get() < 10 || v->get() > 18) error(value, "pg_version must be a PostgreSQL major version from 10 to 18");
+        if (!v || v->get() < 13 || v->get() > 18) error(value, "pg_version must be a PostgreSQL major version from 13 to 18");
         else out_.settings.pg_version = static_cast<int>(v->get());
       } else if (k == "assume_in_transaction") {
         auto v = value.as_boolean();
