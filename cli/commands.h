@@ -32,6 +32,9 @@ struct LintArgs {
   bool fix = false;            // rewrite files with the findings' fixes
   bool unsafe_fixes = false;   // include fixes not marked safe
   bool diff = false;           // print the fixes as a unified diff, write nothing
+  std::optional<std::string> baseline;        // hide the findings this baseline file records
+  std::optional<std::string> write_baseline;  // record the findings in this file instead of reporting
+  bool staged = false;         // read from the git index (also when GIT_INDEX_FILE says a hook runs)
 };
 
 int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ostream& err);

@@ -2,12 +2,17 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
+#include "analyzer/atomic_write.h"
+#include "analyzer/baseline.h"
 #include "analyzer/engine.h"
 #include "analyzer/fix.h"
+#include "analyzer/git_index.h"
+#include "analyzer/history.h"
 #include "analyzer/registry.h"
 #include "analyzer/rule.h"
 #include "cli/commands.h"
@@ -57,12 +62,34 @@ void check_rule_options(const Config& cfg, std::vector<ConfigError>& errors) {
   }
 }
 
-std::optional<std::string> default_migrations_dir() {
-  for (const char* d : {"supabase/migrations", "migrations", "db/migrations"}) {
-    std::error_code ec;
-    if (fs::is_directory(d, ec)) return std::string(d);
+// A path argument naming one file (not stdin, a folder or a glob), as a commit hook passes them.
+bool names_one_file(const std::string& arg) {
+  std::error_code ec;
+  return arg != "-" && arg.find_first_of("*?[") == std::string::npos && !fs::is_directory(arg, ec);
+}
+
+// With files but no --migrations-dir: the history they are judged against (see analyzer/history.h).
+std::optional<std::string> history_for(const std::vector<std::string>& paths, const LintArgs& args,
+                                       const Config& config) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    if (p == "-") {
+      if (args.stdin_filename) files.push_back(*args.stdin_filename);
+      continue;
+    }
+    // A folder or a glob is a whole set already: it brings its own history.
+    if (!names_one_file(p)) return std::nullopt;
+    files.push_back(p);
   }
-  return std::nullopt;
+  if (files.empty()) return std::nullopt;
+  return find_history(files, config.migrations_dir, config.layout).dir;
+}
+
+// The baseline file's folder, absolute: baseline paths are relative to it.
+fs::path baseline_dir(const std::string& file) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(file, ec);
+  return (ec ? fs::path(file) : abs).lexically_normal().parent_path();
 }
 
 }  // namespace
@@ -101,8 +128,9 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   opts.select = split_list(args.select);
   opts.ignore = split_list(args.ignore);
   opts.jobs = args.jobs;
-  // Only the text report shows source lines, and fixes need the text they edit.
-  opts.keep_sources = args.format == "text" || args.fix || args.diff;
+  // Only the text report shows source lines, fixes need the text they edit, and baseline
+  // fingerprints the statements findings point at.
+  opts.keep_sources = args.format == "text" || args.fix || args.diff || args.baseline || args.write_baseline;
   for (const auto& id : unknown_rule_ids(opts)) {
     auto it = opts.config.rules.find(id);
     if (it != opts.config.rules.end() && !opts.config.path.empty())
@@ -120,9 +148,33 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
     err << "pgsafe: error: --fail-on takes error, warning or info\n";
     return exit_code::kUsage;
   }
-  if (args.format != "text" && args.format != "json" && args.format != "sarif" && args.format != "github") {
-    err << "pgsafe: error: unknown --format '" << args.format << "' (text, json, sarif, github)\n";
+  if (args.format != "text" && args.format != "concise" && args.format != "json" && args.format != "sarif" &&
+      args.format != "github") {
+    err << "pgsafe: error: unknown --format '" << args.format << "' (text, concise, json, sarif, github)\n";
     return exit_code::kUsage;
+  }
+  if (args.write_baseline && (args.fix || args.diff)) {
+    err << "pgsafe: error: --write-baseline records findings; run --fix or --diff separately\n";
+    return exit_code::kUsage;
+  }
+  if (args.staged && (args.fix || args.diff)) {
+    err << "pgsafe: error: --fix and --diff edit the work tree; they cannot be combined with --staged\n";
+    return exit_code::kUsage;
+  }
+  // A commit hook must judge what the commit will hold: git sets GIT_INDEX_FILE for its hooks.
+  bool staged = args.staged;
+  if (staged && !git::inside_work_tree()) {
+    err << "pgsafe: error: --staged reads the git index, and this is not a git work tree\n";
+    return exit_code::kUsage;
+  }
+  if (!staged && !args.fix && !args.diff && std::getenv("GIT_INDEX_FILE") && git::inside_work_tree()) staged = true;
+  Baseline baseline;
+  if (args.baseline) {
+    std::string why;
+    if (!read_baseline(*args.baseline, baseline, why)) {
+      err << "pgsafe: error: " << *args.baseline << ": " << why << "\n";
+      return exit_code::kUsage;
+    }
   }
 
   std::vector<std::string> paths = args.paths;
@@ -131,17 +183,19 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   dopts.migrations_dir = args.migrations_dir ? args.migrations_dir : std::nullopt;
   dopts.stdin_filename = args.stdin_filename;
   if (paths.empty()) {
-    auto dir = opts.config.migrations_dir ? opts.config.migrations_dir : default_migrations_dir();
+    auto dir = opts.config.migrations_dir ? opts.config.migrations_dir : find_known_migrations_dir();
     if (!dir) {
       err << "pgsafe: error: no paths given and no migrations folder found (set migrations_dir in .pgsafe.toml, "
              "or run `pgsafe lint migrations/`)\n";
       return exit_code::kUsage;
     }
     paths.push_back(*dir);
+  } else if (!dopts.migrations_dir) {
+    dopts.migrations_dir = history_for(paths, args, opts.config);
   }
   bool uses_stdin = std::find(paths.begin(), paths.end(), "-") != paths.end();
   std::vector<InputError> derrors;
-  MigrationSet set = discover(paths, dopts, derrors);
+  MigrationSet set = staged ? discover_staged(paths, dopts, derrors) : discover(paths, dopts, derrors);
   if (!derrors.empty()) {
     print_input_errors(derrors, err);
     return exit_code::kUsage;
@@ -198,20 +252,9 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
         continue;
       }
       // Write beside the file and rename over it, so a crash never leaves half a migration.
-      std::string tmp = path + ".pgsafe-fix.tmp";
-      {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        o << text;
-        if (!o) {
-          err << "pgsafe: error: " << path << ": cannot write the fixed file\n";
-          return exit_code::kUsage;
-        }
-      }
-      std::error_code ec;
-      fs::rename(tmp, path, ec);
-      if (ec) {
-        err << "pgsafe: error: " << path << ": cannot replace the file: " << ec.message() << "\n";
-        fs::remove(tmp, ec);
+      std::string why;
+      if (!write_file_atomically(path, text, why)) {
+        err << "pgsafe: error: " << path << ": cannot write the fixed file: " << why << "\n";
         return exit_code::kUsage;
       }
     }
@@ -219,24 +262,67 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
     if (uses_stdin && !fixed.empty()) return exit_code::kOk;
   }
 
+  std::error_code cwd_ec;
+  fs::path cwd = fs::current_path(cwd_ec);
+  if (args.write_baseline) {
+    if (!result.errors.empty()) {
+      print_input_errors(result.errors, err);
+      err << "pgsafe: baseline not written: input errors first\n";
+      return exit_code::kUsage;
+    }
+    const std::string& file = *args.write_baseline;
+    fs::path dir = baseline_dir(file);
+    // Entries for files and rules outside this run are kept, so a run over a few files does not
+    // forget the rest of the project.
+    Baseline previous;
+    std::error_code ec;
+    if (fs::exists(file, ec)) {
+      std::string why;
+      if (!read_baseline(file, previous, why)) {
+        err << "pgsafe: error: " << file << ": " << why << " (not overwritten; remove it or choose another file)\n";
+        return exit_code::kUsage;
+      }
+    }
+    std::set<std::string> linted;
+    for (const auto& p : result.linted_paths) linted.insert(baseline_path(p, dir, cwd));
+    auto keys = baseline_keys(result.diagnostics, result.sources, dir, cwd);
+    Baseline next = next_baseline(result.diagnostics, keys, previous, linted,
+                                  [&](std::string_view id) { return rule_enabled(id, opts); });
+    std::string why;
+    if (!write_file_atomically(file, baseline_json(next), why)) {
+      err << "pgsafe: error: " << file << ": cannot write the baseline: " << why << "\n";
+      return exit_code::kUsage;
+    }
+    if (!args.quiet)
+      err << "pgsafe: recorded " << next.entries.size() << (next.entries.size() == 1 ? " finding" : " findings")
+          << " in " << file << "; lint with --baseline " << file << " to report only new ones\n";
+    return exit_code::kOk;
+  }
+  size_t baselined = 0;
+  if (args.baseline) {
+    auto keys = baseline_keys(result.diagnostics, result.sources, baseline_dir(*args.baseline), cwd);
+    baselined = apply_baseline(result.diagnostics, keys, baseline);
+  }
+
   report::ReportInput rin{result.diagnostics, result.sources, {}, report::summarize(result.diagnostics, result.files),
                           PGSAFE_VERSION};
+  rin.summary.baselined = baselined;
   for (const RuleDef* def : all_rules())
     if (rule_enabled(meta_of(*def).id, opts)) rin.rules.push_back(&meta_of(*def));
   report::ReportOptions ropts;
   ropts.color = args.color == "always" || (args.color == "auto" && &out == &std::cout && isatty(STDOUT_FILENO) &&
                                            std::getenv("NO_COLOR") == nullptr);
   ropts.sarif_include_suppressed = args.sarif_include_suppressed;
-  std::error_code ec;
-  ropts.sarif_root = fs::current_path(ec).generic_string();
+  ropts.sarif_root = cwd.generic_string();
   if (args.format == "json") report::write_json(out, rin, ropts);
   else if (args.format == "sarif") report::write_sarif(out, rin, ropts);
   else if (args.format == "github") report::write_github(out, rin, ropts);
+  else if (args.format == "concise") report::write_concise(out, rin, ropts);
   else report::write_text(out, rin, ropts);
   out.flush();
 
   print_input_errors(result.errors, err);
-  if (!args.quiet && args.format == "text") err << report::summary_line(rin.summary) << "\n";
+  if (!args.quiet && (args.format == "text" || args.format == "concise")) err << report::summary_line(rin.summary) << "\n";
   if (!result.errors.empty()) return exit_code::kUsage;
   if (args.exit_zero) return exit_code::kOk;
   for (const auto& d : result.diagnostics)

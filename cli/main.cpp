@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   LintArgs lint;
   auto* lint_cmd = app.add_subcommand("lint", "Check migration files for dangerous operations");
   lint_cmd->add_option("paths", lint.paths, "Files, directories, globs, or - for stdin (default: migrations_dir)");
-  lint_cmd->add_option("--format,-f", lint.format, "Output: text, json, sarif or github")->capture_default_str();
+  lint_cmd->add_option("--format,-f", lint.format, "Output: text, concise, json, sarif or github")->capture_default_str();
   lint_cmd->add_option("--config,-c", lint.config, "Config file (default: nearest .pgsafe.toml)");
   // One value per flag (repeatable, or comma-separated), so paths after it stay paths.
   lint_cmd->add_option("--select", lint.select, "Only these rules (comma-separated; opt-in rules included)")
@@ -57,6 +57,10 @@ int main(int argc, char** argv) {
   lint_cmd->add_flag("--fix", lint.fix, "Apply the fixes of findings that have one (safe ones only), rewriting the files");
   lint_cmd->add_flag("--unsafe-fixes", lint.unsafe_fixes, "With --fix or --diff: also apply fixes not marked safe");
   lint_cmd->add_flag("--diff", lint.diff, "Print the fixes as a unified diff instead of writing them");
+  lint_cmd->add_option("--baseline", lint.baseline, "Report only findings not recorded in this baseline file");
+  lint_cmd->add_option("--write-baseline", lint.write_baseline, "Record today's findings in this file (and report none)");
+  lint_cmd->add_flag("--staged", lint.staged,
+                     "Read files and history from the git index (automatic in a git hook), not the work tree");
 
   std::string rules_format = "text";
   auto* rules_cmd = app.add_subcommand("rules", "List every rule with its category and default");

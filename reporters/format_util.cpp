@@ -105,6 +105,38 @@ DisplayLine expand_line(std::string_view line, int tab_width) {
   return out;
 }
 
+namespace {
+
+size_t text_width(std::string_view s) {
+  size_t w = 0;
+  for (size_t k = 0; k < s.size();) {
+    size_t l = 1;
+    w += static_cast<size_t>(display_width(decode_utf8(s, k, l)));
+    k += l;
+  }
+  return w;
+}
+
+// The end of the word starting at i: the next space, except that a space inside an inline code
+// span (`...`) does not end it, so `-- pgsafe-ignore x: why` is never split across lines and
+// survives copy-paste. A backtick without a partner in the paragraph is an ordinary character.
+size_t word_end(std::string_view para, size_t i) {
+  bool in_code = false;
+  size_t j = i;
+  for (; j < para.size(); ++j) {
+    char c = para[j];
+    if (c == '`') {
+      if (in_code) in_code = false;
+      else if (para.find('`', j + 1) != std::string_view::npos) in_code = true;
+    } else if (c == ' ' && !in_code) {
+      break;
+    }
+  }
+  return j;
+}
+
+}  // namespace
+
 std::vector<std::string> wrap(std::string_view text, size_t width) {
   std::vector<std::string> lines;
   size_t pos = 0;
@@ -116,23 +148,26 @@ std::vector<std::string> wrap(std::string_view text, size_t width) {
       lines.emplace_back(para);
     } else {
       std::string current;
+      size_t current_width = 0;
       size_t i = 0;
       bool any = false;
       while (i < para.size()) {
         while (i < para.size() && para[i] == ' ') ++i;
         if (i >= para.size()) break;
-        size_t j = para.find(' ', i);
-        if (j == std::string_view::npos) j = para.size();
+        size_t j = word_end(para, i);
         std::string_view word = para.substr(i, j - i);
-        size_t current_width = 0, word_width = 0;
-        for (size_t k = 0; k < current.size();) { size_t l; current_width += static_cast<size_t>(display_width(decode_utf8(current, k, l))); k += l; }
-        for (size_t k = 0; k < word.size();) { size_t l; word_width += static_cast<size_t>(display_width(decode_utf8(word, k, l))); k += l; }
+        size_t word_width = text_width(word);
         if (!current.empty() && current_width + 1 + word_width > width) {
           lines.push_back(std::move(current));
           current.clear();
+          current_width = 0;
         }
-        if (!current.empty()) current += ' ';
+        if (!current.empty()) {
+          current += ' ';
+          ++current_width;
+        }
         current.append(word);
+        current_width += word_width;
         any = true;
         i = j;
       }

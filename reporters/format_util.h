@@ -45,7 +45,8 @@ struct DisplayLine {
 DisplayLine expand_line(std::string_view line, int tab_width = 4);
 
 // Splits text at '\n' and wraps each line at `width` columns on spaces; a word longer than the
-// width is kept whole rather than cut.
+// width is kept whole rather than cut, and an inline code span (`like this`) counts as one word,
+// so a command or comment quoted in help is never broken across lines.
 std::vector<std::string> wrap(std::string_view text, size_t width);
 
 // The line holding byte `offset` of `text`, without its terminator (a trailing '\r' dropped), and

@@ -1,4 +1,5 @@
-// `--format github`: GitHub Actions workflow commands, one annotation per active finding.
+// `--format github`: GitHub Actions workflow commands, one annotation per active finding, carrying
+// the finding's message and a link to the rule's page (not the help paragraph).
 #include <algorithm>
 
 #include "reporters/format_util.h"
@@ -62,9 +63,10 @@ void write_github(std::ostream& out, const ReportInput& in, const ReportOptions&
       out << ",col=" << r.start.column << ",endColumn=" << last;
     }
     out << ",title=" << escape_property("pgsafe: " + d.rule) << "::";
+    // Only the message: an annotation sits inline in a pull request's diff, and a help paragraph
+    // on every one of them buries the code. The help is one click or one command away.
     std::string message = d.message;
-    if (!d.help.empty()) message += "\n\n" + d.help;
-    if (!d.url.empty()) message += "\n\nSee " + d.url;
+    if (!d.url.empty()) message += "\n\nWhy and what to do instead: " + d.url + " (or `pgsafe explain " + d.rule + "`)";
     out << escape_data(message) << "\n";
   }
 }

@@ -13,13 +13,22 @@
 
 namespace pgsafe::report {
 
-enum class Format { Text, Json, Sarif, Github };
+enum class Format { Text, Json, Sarif, Github, Concise };
 
 struct Summary {
   size_t files = 0;
   size_t errors = 0;
   size_t warnings = 0;
   size_t infos = 0;
+  size_t suppressed = 0;
+  size_t baselined = 0;   // hidden by --baseline (not in the diagnostics; not a JSON contract field)
+};
+
+// Findings of one rule, for the text report's closing table.
+struct RuleCount {
+  std::string rule;
+  Severity severity = Severity::Warning;  // the most severe of its active findings
+  size_t active = 0;
   size_t suppressed = 0;
 };
 
@@ -42,6 +51,8 @@ struct ReportOptions {
 
 // Counts active findings per severity and suppressed ones.
 Summary summarize(const std::vector<Diagnostic>& diags, size_t files);
+// Findings per rule: most severe first, then the most frequent, then by id.
+std::vector<RuleCount> count_by_rule(const std::vector<Diagnostic>& diags);
 
 void write_text(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
 // The one-line summary for stderr ("3 errors, 1 warning in 2 files").
@@ -49,5 +60,7 @@ std::string summary_line(const Summary& s);
 void write_json(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
 void write_sarif(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
 void write_github(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
+// `--format concise`: one line per active finding, `file:line:col: severity[rule] message`.
+void write_concise(std::ostream& out, const ReportInput& in, const ReportOptions& opts);
 
 }  // namespace pgsafe::report

@@ -6,7 +6,12 @@
 //     | ^^^^^^^^^^^^^^^^^
 //     = help: Stop using the table in application code first ...
 //     = docs: https://...
+//
+// A rule's help and docs link are printed with its first finding only; later findings of the rule
+// get a one-line pointer to `pgsafe explain <id>` (a help tailored to one finding, such as a
+// recipe naming its table, is still printed). The report ends with a count per rule.
 #include <algorithm>
+#include <map>
 #include <string>
 
 #include "reporters/format_util.h"
@@ -79,10 +84,29 @@ void write_note(std::ostream& out, size_t indent, std::string_view label, std::s
   }
 }
 
+// The closing table: one line per rule, count first, as compilers' statistics print.
+void write_counts(std::ostream& out, const std::vector<Diagnostic>& diags, const Paint& paint) {
+  std::vector<RuleCount> counts = count_by_rule(diags);
+  if (counts.empty()) return;
+  size_t number_width = 1;
+  for (const auto& c : counts) number_width = std::max(number_width, std::to_string(c.active).size());
+  out << paint("Findings per rule:", kBold) << "\n";
+  for (const auto& c : counts) {
+    std::string n = std::to_string(c.active);
+    std::string severity = c.active ? std::string(util::severity_name(c.severity)) : "";
+    out << "  " << std::string(number_width - n.size(), ' ') << n << " "
+        << (c.active ? paint(severity, severity_sgr(c.severity)) : "") << std::string(8 - severity.size(), ' ') << c.rule;
+    if (c.suppressed) out << paint(" (+" + std::to_string(c.suppressed) + " suppressed)", kDim);
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 void write_text(std::ostream& out, const ReportInput& in, const ReportOptions& opts) {
   Paint paint{opts.color};
+  // The help already printed for each rule: a later finding with the same help gets a pointer.
+  std::map<std::string, std::string, std::less<>> help_shown;
   for (const Diagnostic& d : in.diagnostics) {
     const Range& r = d.range;
     std::string where = d.file + ":" + std::to_string(r.start.line) + ":" + std::to_string(r.start.column) + ":";
@@ -108,14 +132,23 @@ void write_text(std::ostream& out, const ReportInput& in, const ReportOptions& o
         << paint(std::string(util::severity_name(d.severity)) + "[" + d.rule + "]", severity_sgr(d.severity)) << ": "
         << paint(d.message, kBold) << "\n";
     if (have_line) write_snippet(out, d, src->second, paint);
-    if (!d.help.empty()) write_note(out, indent, "help", d.help, opts.text_width, paint);
+    auto shown = help_shown.find(d.rule);
+    bool first_of_rule = shown == help_shown.end();
+    if (!d.help.empty() && (first_of_rule || shown->second != d.help))
+      write_note(out, indent, "help", d.help, opts.text_width, paint);
     if (d.fix) {
       std::string fix = d.fix->description + (d.fix->safe ? "" : " (unsafe: review before applying)");
       write_note(out, indent, "fix", fix, opts.text_width, paint);
     }
-    if (!d.url.empty()) write_note(out, indent, "docs", d.url, opts.text_width, paint);
+    if (first_of_rule) {
+      if (!d.url.empty()) write_note(out, indent, "docs", d.url, opts.text_width, paint);
+      help_shown.emplace(d.rule, d.help);
+    } else {
+      write_note(out, indent, "see", "pgsafe explain " + d.rule, opts.text_width, paint);
+    }
     out << "\n";
   }
+  write_counts(out, in.diagnostics, paint);
 }
 
 }  // namespace pgsafe::report
