@@ -7,6 +7,9 @@
 
 #include <toml++/toml.h>
 
+#include "analyzer/registry.h"
+#include "analyzer/suggest.h"
+
 namespace fs = std::filesystem;
 
 namespace pgsafe {
@@ -23,7 +26,39 @@ std::optional<fs::path> find_config(const fs::path& dir) {
   }
 }
 
+std::string unknown_rule_message(const std::string& id) {
+  std::vector<std::string> ids;
+  for (const RuleDef* def : all_rules()) ids.emplace_back(meta_of(*def).id);
+  auto best = closest_name(id, ids);
+  return "unknown rule '" + id + "'" + (best ? " (did you mean '" + *best + "'? see `pgsafe rules`)" : " (see `pgsafe rules`)");
+}
+
 namespace {
+
+const char* const kTopLevelKeys[] = {"pg_version", "assume_in_transaction", "exposed_schemas", "migrations_dir",
+                                     "layout", "max_file_size_mb", "template_placeholders", "rules"};
+
+// "a,b,c" -> {"a", "b", "c"}
+std::vector<std::string> split_choices(std::string_view choices) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= choices.size() && !choices.empty()) {
+    size_t comma = choices.find(',', start);
+    std::string_view part = choices.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (!part.empty()) out.emplace_back(part);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
 
 nlohmann::json to_json(const toml::node& n) {
   if (auto v = n.as_string()) return v->get();
@@ -97,30 +132,126 @@ class Loader {
         auto v = value.as_integer();
         if (!v || v->get() < 1 || v->get() > 1024) error(value, "max_file_size_mb must be an integer from 1 to 1024");
         else out_.max_file_size = static_cast<size_t>(v->get()) * 1024 * 1024;
+      } else if (k == "template_placeholders") {
+        load_template_placeholders(value);
       } else if (k == "rules") {
         auto t = value.as_table();
         if (!t) error(value, "rules must be a table: [rules] or [rules.<id>]");
         else load_rules(*t);
       } else {
-        error(value, "unknown key '" + k + "' (known: pg_version, assume_in_transaction, exposed_schemas, "
-                     "migrations_dir, layout, max_file_size_mb, rules)");
+        auto best = closest_name(k, kTopLevelKeys);
+        error(value, "unknown key '" + k + "'" +
+                         (best ? " (did you mean '" + *best + "'?)"
+                               : " (known: pg_version, assume_in_transaction, exposed_schemas, migrations_dir, layout, "
+                                 "max_file_size_mb, template_placeholders, rules)"));
       }
     }
+  }
+
+  // true: Go templates ({{ }}); false: off; or a list of "OPEN CLOSE" strings.
+  void load_template_placeholders(const toml::node& value) {
+    static const char* const kShape =
+        "template_placeholders must be true, false, or a list of delimiter pairs such as [\"{{ }}\", \"<% %>\"]";
+    out_.template_placeholders.clear();
+    if (auto b = value.as_boolean()) {
+      if (b->get()) out_.template_placeholders.push_back({"{{", "}}"});
+      return;
+    }
+    auto a = value.as_array();
+    if (!a) {
+      error(value, kShape);
+      return;
+    }
+    for (const auto& e : *a) {
+      auto str = e.as_string();
+      std::vector<std::string> parts;
+      if (str) {
+        std::istringstream words(str->get());
+        for (std::string w; words >> w;) parts.push_back(w);
+      }
+      if (parts.size() != 2) {
+        error(e, kShape);
+        continue;
+      }
+      out_.template_placeholders.push_back({parts[0], parts[1]});
+    }
+  }
+
+  // Where an option (or a rule) is named; toml++ gives tables no position of their own.
+  static std::pair<uint32_t, uint32_t> position(const toml::key& key, const toml::node& value) {
+    auto line = static_cast<uint32_t>(value.source().begin.line);
+    auto column = static_cast<uint32_t>(value.source().begin.column);
+    if (line == 0) {
+      line = static_cast<uint32_t>(key.source().begin.line);
+      column = static_cast<uint32_t>(key.source().begin.column);
+    }
+    return {line, column};
+  }
+
+  // Where a key is written (an unknown name points at the name, not its value).
+  static std::pair<uint32_t, uint32_t> key_position(const toml::key& key, const toml::node& value) {
+    auto line = static_cast<uint32_t>(key.source().begin.line);
+    if (line == 0) return position(key, value);
+    return {line, static_cast<uint32_t>(key.source().begin.column)};
+  }
+
+  void error_at(std::pair<uint32_t, uint32_t> pos, std::string msg) {
+    errors_.push_back({path_, pos.first, pos.second, std::move(msg)});
+  }
+
+  static std::string severity_message(const std::string& id, const std::string& given) {
+    static const char* const kSeverities[] = {"error", "warning", "info", "off"};
+    return "severity of rule '" + id + "' must be error, warning, info or off" +
+           (given.empty() ? std::string() : did_you_mean(given, kSeverities));
+  }
+
+  // A rule option's value against what the rule declares: its type, and its choices if any.
+  // True when it may be used.
+  bool check_option(const std::string& id, const RuleOption& opt, const toml::node& value) {
+    std::string what = "option '" + std::string(opt.name) + "' of rule '" + id + "'";
+    std::vector<std::string> values;  // the strings to hold against the choices
+    if (opt.type == "string") {
+      auto v = value.as_string();
+      if (!v) return error(value, what + " must be a string"), false;
+      values.push_back(v->get());
+    } else if (opt.type == "bool") {
+      if (!value.as_boolean()) return error(value, what + " must be true or false"), false;
+    } else if (opt.type == "integer") {
+      if (!value.as_integer()) return error(value, what + " must be an integer"), false;
+    } else if (opt.type == "string-list") {
+      auto a = value.as_array();
+      bool ok = a != nullptr;
+      if (a)
+        for (const auto& e : *a) {
+          if (auto v = e.as_string()) values.push_back(v->get());
+          else ok = false;
+        }
+      if (!ok) return error(value, what + " must be a list of strings"), false;
+    }
+    std::vector<std::string> choices = split_choices(opt.choices);
+    if (choices.empty()) return true;
+    for (const auto& v : values) {
+      if (std::find(choices.begin(), choices.end(), v) != choices.end()) continue;
+      error(value, what + " cannot be '" + v + "': it takes " + join(choices, ", ") + did_you_mean(v, choices));
+      return false;
+    }
+    return true;
   }
 
   void load_rules(const toml::table& rules) {
     for (const auto& [key, value] : rules) {
       std::string id(key.str());
       RuleConfig rc;
-      rc.line = static_cast<uint32_t>(value.source().begin.line);
-      rc.column = static_cast<uint32_t>(value.source().begin.column);
-      if (rc.line == 0) {
-        rc.line = static_cast<uint32_t>(key.source().begin.line);
-        rc.column = static_cast<uint32_t>(key.source().begin.column);
+      std::tie(rc.line, rc.column) = position(key, value);
+      const RuleDef* def = find_rule(id);
+      if (!def) {
+        error_at({rc.line, rc.column}, unknown_rule_message(id));
+        continue;
       }
+      const RuleMeta& meta = meta_of(*def);
       if (auto s = value.as_string()) {
         auto sev = parse_severity(s->get());
-        if (!sev) error(value, "severity of rule '" + id + "' must be error, warning, info or off");
+        if (!sev) error(value, severity_message(id, s->get()));
         rc.severity = sev;
       } else if (auto t = value.as_table()) {
         for (const auto& [okey, ovalue] : *t) {
@@ -128,12 +259,26 @@ class Loader {
           if (name == "severity") {
             auto s = ovalue.as_string();
             auto sev = s ? parse_severity(s->get()) : std::nullopt;
-            if (!sev) error(ovalue, "severity of rule '" + id + "' must be error, warning, info or off");
+            if (!sev) error(ovalue, severity_message(id, s ? s->get() : std::string()));
             rc.severity = sev;
           } else {
+            const RuleOption* opt = nullptr;
+            for (const auto& o : meta.options)
+              if (o.name == name) opt = &o;
+            if (!opt) {
+              std::vector<std::string> names{"severity"};
+              for (const auto& o : meta.options) names.emplace_back(o.name);
+              auto best = closest_name(name, names);
+              error_at(key_position(okey, ovalue),
+                       "rule '" + id + "' has no option '" + name + "'" +
+                           (best ? " (did you mean '" + *best + "'?)"
+                                 : names.size() == 1 ? " (it takes only `severity`)"
+                                                     : " (options: " + join(names, ", ") + ")"));
+              continue;
+            }
+            if (!check_option(id, *opt, ovalue)) continue;
             rc.options[name] = to_json(ovalue);
-            rc.option_positions[name] = {static_cast<uint32_t>(ovalue.source().begin.line),
-                                         static_cast<uint32_t>(ovalue.source().begin.column)};
+            rc.option_positions[name] = position(okey, ovalue);
           }
         }
       } else {

@@ -23,6 +23,11 @@ struct RuleConfig {
   std::map<std::string, std::pair<uint32_t, uint32_t>> option_positions;
 };
 
+// A pair of template delimiters, e.g. {"{{", "}}"} for Go templates (see template_placeholders).
+struct TemplateDelimiters {
+  std::string open, close;
+};
+
 struct Config {
   std::string path;                       // "" when no file was loaded
   Settings settings;
@@ -30,6 +35,9 @@ struct Config {
   Layout layout = Layout::Auto;
   std::map<std::string, RuleConfig> rules;
   size_t max_file_size = 16u * 1024 * 1024;
+  // Spans between these delimiters are templating, not SQL: each is replaced by an identifier of
+  // the same length before parsing (template_placeholders in .pgsafe.toml; empty: off).
+  std::vector<TemplateDelimiters> template_placeholders;
 };
 
 struct ConfigError {
@@ -44,6 +52,9 @@ inline constexpr const char* kConfigFileName = ".pgsafe.toml";
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& dir);
 // Parse a config file; false (with errors) when it cannot be used.
 bool load_config(const std::filesystem::path& path, Config& out, std::vector<ConfigError>& errors);
+// "unknown rule 'x' (did you mean 'y'? see `pgsafe rules`)", for config and command line alike.
+std::string unknown_rule_message(const std::string& id);
+
 bool load_config_text(const std::string& text, const std::string& path, Config& out,
                       std::vector<ConfigError>& errors);
 

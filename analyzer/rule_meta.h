@@ -13,6 +13,7 @@ struct RuleOption {
   std::string_view type;         // "string", "bool", "integer", "string-list"
   std::string_view default_value;
   std::string_view description;
+  std::string_view choices = {};  // comma-separated allowed values (each element of a list); empty: any
 };
 
 struct RuleMeta {

@@ -134,9 +134,9 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   for (const auto& id : unknown_rule_ids(opts)) {
     auto it = opts.config.rules.find(id);
     if (it != opts.config.rules.end() && !opts.config.path.empty())
-      cerrors.push_back({opts.config.path, it->second.line, it->second.column, "unknown rule '" + id + "' (see `pgsafe rules`)"});
+      cerrors.push_back({opts.config.path, it->second.line, it->second.column, unknown_rule_message(id)});
     else
-      cerrors.push_back({"command line", 0, 0, "unknown rule '" + id + "' (see `pgsafe rules`)"});
+      cerrors.push_back({"command line", 0, 0, unknown_rule_message(id)});
   }
   check_rule_options(opts.config, cerrors);
   if (!cerrors.empty()) {

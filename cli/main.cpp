@@ -5,6 +5,7 @@
 
 #include "cli/catalog_commands.h"
 #include "cli/commands.h"
+#include "cli/subcommands.h"
 #include "parser/parser.h"
 
 #ifdef PGSAFE_WITH_APPLIER
@@ -25,7 +26,8 @@ int main(int argc, char** argv) {
       "                                                   lint one new file against its history\n"
       "  pgsafe lint --format sarif migrations/ > pgsafe.sarif\n"
       "  pgsafe explain ban-drop-column                   why a rule fires and what to do instead\n"
-      "\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input error.");
+      "\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input error "
+      "(each command's --help lists its own).");
 
   LintArgs lint;
   auto* lint_cmd = app.add_subcommand("lint", "Check migration files for dangerous operations");
@@ -84,6 +86,12 @@ int main(int argc, char** argv) {
 #ifdef PGSAFE_WITH_APPLIER
   pgsafe::applier::register_commands(app);
 #endif
+
+  add_exit_code_footers(app);
+  if (auto unknown = unknown_subcommand(app, std::vector<std::string>(argv + 1, argv + argc))) {
+    std::cerr << "pgsafe: " << *unknown << "\nRun `pgsafe --help` for the list of commands.\n";
+    return exit_code::kUsage;
+  }
 
   try {
     app.parse(argc, argv);

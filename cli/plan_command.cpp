@@ -16,7 +16,7 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
   cmd->add_option("--layout", args.layout, "Migration layout: auto, timestamp, prisma, diesel, golang-migrate, flyway, drizzle");
   cmd->add_option("--db", args.db, "Plan against this database: pending files, statements and the plan hash for `apply --approve`");
   cmd->add_option("--dir", args.dir, "With --db: the migrations folder (default: migrations_dir, supabase/migrations, migrations)");
-  cmd->add_option("--env", args.env, "With --db: the environment the plan is for (production needs approval)");
+  cmd->add_option("--env", args.env, "With --db: the environment the approval is for (the plan and its hash do not depend on it)");
   cmd->add_option("--config", args.config, "With --db: config file (default: nearest .pgsafe.toml)");
   cmd->add_option("--history-schema", args.history_schema, "With --db: schema of pgsafe's history tables")->capture_default_str();
   return cmd;

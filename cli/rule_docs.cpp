@@ -8,6 +8,20 @@ namespace pgsafe::cli {
 
 namespace {
 const char* default_state(const RuleMeta& m) { return m.enabled_by_default ? "on by default" : "opt-in"; }
+
+// An option's type, with its allowed values when it declares them: "string: `a`, `b`".
+std::string option_type(const RuleOption& o, const char* quote) {
+  std::string out(o.type);
+  if (o.choices.empty()) return out;
+  out += ": ";
+  std::string_view rest = o.choices;
+  for (bool first = true; !rest.empty(); first = false) {
+    size_t comma = rest.find(',');
+    out += std::string(first ? "" : ", ") + quote + std::string(rest.substr(0, comma)) + quote;
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return out;
+}
 }  // namespace
 
 std::string rule_markdown(const RuleMeta& m) {
@@ -27,7 +41,7 @@ std::string rule_markdown(const RuleMeta& m) {
   if (!m.options.empty()) {
     s << "## Options\n\n| Option | Type | Default | Meaning |\n|---|---|---|---|\n";
     for (const auto& o : m.options)
-      s << "| `" << o.name << "` | " << o.type << " | `" << o.default_value << "` | " << o.description << " |\n";
+      s << "| `" << o.name << "` | " << option_type(o, "`") << " | `" << o.default_value << "` | " << o.description << " |\n";
     s << "\nSet them in `.pgsafe.toml`:\n\n```toml\n[rules." << m.id << "]\n";
     for (const auto& o : m.options) s << o.name << " = " << o.default_value << "\n";
     s << "```\n\n";
@@ -67,7 +81,7 @@ std::string explain_text(const RuleMeta& m) {
   if (!m.options.empty()) {
     s << "\nOptions ([rules." << m.id << "] in .pgsafe.toml):\n";
     for (const auto& o : m.options)
-      s << "  " << o.name << " (" << o.type << ", default " << o.default_value << "): " << o.description << "\n";
+      s << "  " << o.name << " (" << option_type(o, "") << "; default " << o.default_value << "): " << o.description << "\n";
   }
   s << "\nDocs: " << rule_url(m.id) << "\n";
   return s.str();

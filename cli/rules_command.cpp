@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/config.h"
 #include "analyzer/registry.h"
 #include "cli/commands.h"
 #include "cli/rule_docs.h"
@@ -18,8 +19,12 @@ int run_rules(const std::string& format, std::ostream& out, std::ostream& err) {
     for (const RuleDef* def : all_rules()) {
       const RuleMeta& m = meta_of(*def);
       nlohmann::json opts = nlohmann::json::array();
-      for (const auto& o : m.options)
-        opts.push_back({{"name", o.name}, {"type", o.type}, {"default", o.default_value}, {"description", o.description}});
+      for (const auto& o : m.options) {
+        nlohmann::json choices = nlohmann::json::array();
+        for (const auto& c : split_list({std::string(o.choices)})) choices.push_back(c);
+        opts.push_back({{"name", o.name}, {"type", o.type}, {"default", o.default_value}, {"description", o.description},
+                        {"choices", choices}});
+      }
       arr.push_back({{"id", m.id},
                      {"category", m.category},
                      {"severity", to_string(m.default_severity)},
@@ -52,7 +57,7 @@ int run_rules(const std::string& format, std::ostream& out, std::ostream& err) {
 int run_explain(const std::string& id, std::ostream& out, std::ostream& err) {
   const RuleDef* def = find_rule(id);
   if (!def) {
-    err << "pgsafe: error: unknown rule '" << id << "' (see `pgsafe rules`)\n";
+    err << "pgsafe: error: " << unknown_rule_message(id) << "\n";
     return exit_code::kUsage;
   }
   out << explain_text(meta_of(*def));

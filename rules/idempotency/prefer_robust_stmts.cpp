@@ -49,9 +49,12 @@ const RuleMeta kMeta{
                     "ALTER TABLE invoices ADD COLUMN IF NOT EXISTS due_date date;\n"
                     "ALTER TABLE invoices DROP CONSTRAINT IF EXISTS invoices_due_date_check;\n"
                     "ALTER TABLE invoices ADD CONSTRAINT invoices_due_date_check CHECK (due_date > '2000-01-01');",
-    .options = {{"mode", "string", "\"always\"",
-                 "`\"always\"`: check every statement; `\"outside-transaction\"`: only statements that run outside a "
-                 "transaction (squawk's semantics); any other value behaves as `\"always\"`"}},
+    .options = {{"mode", "string", "\"outside-transaction\"",
+                 "`\"outside-transaction\"`: only files that cannot run inside a transaction are checked (CREATE/DROP "
+                 "INDEX CONCURRENTLY and the like, `-- pgsafe:no-transaction`, or `assume_in_transaction = false`), "
+                 "since a file that runs in a transaction rolls back as a whole and can simply run again; "
+                 "`\"always\"`: every file, for projects that follow an always-idempotent protocol",
+                 "outside-transaction,always"}},
 };
 
 std::string rv_key(const pg_query::RangeVar& rv) {
