@@ -14,6 +14,7 @@
 #include "analyzer/rule.h"
 #include "analyzer/statement_facts.h"
 #include "analyzer/suppressions.h"
+#include "analyzer/template_placeholders.h"
 #include "parser/parser.h"
 
 namespace pgsafe {
@@ -68,6 +69,7 @@ struct LoadedFile {
   SourceText source;
   parser::ParsedFile parsed;
   std::optional<InputError> error;
+  std::vector<TemplatePlaceholder> placeholders;  // template actions the parser saw replaced
 };
 
 std::string describe_size(size_t bytes) {
@@ -78,7 +80,8 @@ std::string describe_size(size_t bytes) {
 }
 
 // Read and validate a file's text (size, binary, UTF-8); parse it only when asked.
-LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true) {
+LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true,
+                const std::vector<TemplateDelimiters>& templates = {}) {
   LoadedFile out;
   std::string bytes;
   if (f.contents) {
@@ -130,12 +133,15 @@ LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true) {
                            p.line, p.column};
     return out;
   }
-  // A UTF-8 byte order mark is not SQL: blank it for the parser, keep offsets unchanged.
+  // A UTF-8 byte order mark is not SQL, nor are template actions: the parser sees them
+  // replaced by bytes of the same length, so offsets are unchanged.
+  bool bom = text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0;
   if (!parse) {
     // Only the text is wanted (positions of a finding found after the file was processed).
-  } else if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+  } else if (bom || !templates.empty()) {
     std::string copy = text;
-    copy[0] = copy[1] = copy[2] = ' ';
+    if (bom) copy[0] = copy[1] = copy[2] = ' ';
+    out.placeholders = substitute_template_placeholders(copy, templates);
     out.parsed = parser::parse_sql(copy);
   } else {
     out.parsed = parser::parse_sql(text);
@@ -153,6 +159,7 @@ struct FileRecord {
   std::vector<std::pair<uint32_t, uint32_t>> stmt_ranges;
   std::vector<int> stmt_parent;
   std::optional<SourceText> source;  // kept when the file has findings
+  std::vector<TemplatePlaceholder> placeholders;
 };
 
 struct RawFinding {
@@ -215,7 +222,7 @@ class Run {
     const size_t max_size = opts_.config.max_file_size;
     unsigned jobs = opts_.jobs > 0 ? static_cast<unsigned>(opts_.jobs) : std::max(1u, std::thread::hardware_concurrency());
     if (jobs <= 1 || n <= 1) {
-      for (size_t i = 0; i < n; ++i) consume(i, load(set_.files[i], max_size));
+      for (size_t i = 0; i < n; ++i) consume(i, load(set_.files[i], max_size, true, opts_.config.template_placeholders));
       return;
     }
     const size_t window = static_cast<size_t>(jobs) * 4;
@@ -232,7 +239,7 @@ class Run {
           if (next >= n) return;
           i = next++;
         }
-        LoadedFile lf = load(set_.files[i], max_size);
+        LoadedFile lf = load(set_.files[i], max_size, true, opts_.config.template_placeholders);
         {
           std::lock_guard lock(m);
           slots[i] = std::move(lf);
@@ -293,6 +300,7 @@ class Run {
 
     if (rec.linted) {
       rec.ignores = collect_ignores(lf.source, lf.parsed);
+      rec.placeholders = std::move(lf.placeholders);
       rec.stmt_ranges.reserve(stmts.size());
       for (const auto& s : stmts) {
         rec.stmt_ranges.emplace_back(s.begin, s.end);
@@ -523,15 +531,29 @@ class Run {
     d.url = rule_url(meta.id);
     d.range = *rf.range;
     d.statement = rf.statement;
-    if (rf.finding.fix) {
+    const auto& placeholders = records_[static_cast<size_t>(rf.file)].placeholders;
+    if (rf.finding.fix && !fix_touches_placeholder(*rf.finding.fix, placeholders)) {
       Fix fx;
       fx.description = rf.finding.fix->description;
       fx.safe = rf.finding.fix->safe;
       for (size_t k = 0; k < rf.finding.fix->edits.size(); ++k)
-        fx.edits.push_back(Edit{rf.edit_ranges[k], rf.finding.fix->edits[k].new_text});
+        fx.edits.push_back(Edit{rf.edit_ranges[k], restore_template_placeholders(rf.finding.fix->edits[k].new_text, placeholders)});
       d.fix = std::move(fx);
     }
+    if (!placeholders.empty()) {
+      // Names the rules took from the tree are the stand-ins: show the template as written.
+      d.message = restore_template_placeholders(std::move(d.message), placeholders);
+      d.help = restore_template_placeholders(std::move(d.help), placeholders);
+    }
     return d;
+  }
+
+  // A fix that edits inside a template action would write over template text the parser never saw.
+  static bool fix_touches_placeholder(const FixSpec& fix, const std::vector<TemplatePlaceholder>& placeholders) {
+    for (const auto& e : fix.edits)
+      for (const auto& p : placeholders)
+        if (e.begin == e.end ? p.begin < e.begin && e.begin < p.end : e.begin < p.end && p.begin < e.end) return true;
+    return false;
   }
 
   bool configured_severity(std::string_view id) const {
