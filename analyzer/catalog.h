@@ -44,6 +44,7 @@ struct Column {
   bool has_default = false;
   bool identity = false;
   bool generated = false;
+  bool generated_virtual = false;  // PostgreSQL 18 VIRTUAL (computed on read; the default kind in 18)
   std::string default_expr;     // SQL of the default ("" when none or not renderable)
   std::string identity_kind;    // "ALWAYS" or "BY DEFAULT" for identity columns
   std::string generated_expr;   // SQL of a GENERATED ALWAYS AS (...) STORED expression

@@ -196,6 +196,8 @@ class CatalogReplayer {
         if (col) col->not_null = false;
         return;
       case pg_query::CONSTR_NOTNULL:
+        // A named table constraint (PostgreSQL 18: ADD CONSTRAINT c NOT NULL col) names its column.
+        if (!col && cols.size() == 1) col = t.find_column(cols[0]);
         if (col) col->not_null = true;
         return;
       case pg_query::CONSTR_DEFAULT:
@@ -214,6 +216,7 @@ class CatalogReplayer {
       case pg_query::CONSTR_GENERATED:
         if (col) {
           col->generated = true;
+          col->generated_virtual = con.generated_kind() == "v";
           col->generated_expr = con.has_raw_expr() ? expr_sql(con.raw_expr()) : "";
         }
         return;

@@ -146,8 +146,16 @@ TypeChange classify_scalar(const Catalog& cat, const ColumnType& f, const Column
   if (a == "json" && b == "jsonb") return rewrite("every value is parsed into jsonb");
   if (a == "jsonb" && b == "json") return rewrite("every value is converted to json text");
 
-  if (fu && tu && fu->kind == UserTypeKind::Enum && tu->kind == UserTypeKind::Enum)
-    return unsafe("labels missing from " + t.display + " make it fail");
+  if (fu && tu && fu->kind == UserTypeKind::Enum && tu->kind == UserTypeKind::Enum) {
+    // An enum swap: a new type that keeps every label of the old one cannot fail.
+    std::string missing;
+    for (const auto& label : fu->labels)
+      if (std::find(tu->labels.begin(), tu->labels.end(), label) == tu->labels.end())
+        missing += (missing.empty() ? "'" : ", '") + label + "'";
+    if (missing.empty())
+      return rewrite(t.display + " has every label of " + f.display + ": each value converts, and the table is rewritten");
+    return unsafe("rows holding labels missing from " + t.display + " (" + missing + ") make it fail");
+  }
   return unsafe("converting " + f.display + " to " + t.display + " can fail or change values");
 }
 

@@ -103,6 +103,10 @@ class Loader {
         auto v = value.as_boolean();
         if (!v) error(value, "assume_in_transaction must be true or false");
         else out_.settings.assume_in_transaction = v->get();
+      } else if (k == "exposed_schemas" && value.as_string()) {
+        // "auto": public counts as exposed only when the project shows an API serves it.
+        if (value.as_string()->get() != "auto") error(value, "exposed_schemas must be \"auto\" or an array of schema names");
+        else out_.settings.exposed_schemas_auto = true;
       } else if (k == "exposed_schemas") {
         auto a = value.as_array();
         std::vector<std::string> schemas;
@@ -112,8 +116,11 @@ class Loader {
             if (auto s = e.as_string()) schemas.push_back(s->get());
             else ok = false;
           }
-        if (!ok) error(value, "exposed_schemas must be an array of schema names");
-        else out_.settings.exposed_schemas = schemas;
+        if (!ok) error(value, "exposed_schemas must be \"auto\" or an array of schema names");
+        else {
+          out_.settings.exposed_schemas = schemas;
+          out_.settings.exposed_schemas_auto = false;
+        }
       } else if (k == "migrations_dir") {
         auto v = value.as_string();
         if (!v) error(value, "migrations_dir must be a string");

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "analyzer/exposure.h"
 #include "analyzer/plan.h"
 #include "analyzer/registry.h"
 #include "analyzer/rule.h"
@@ -200,7 +201,24 @@ class Run {
 
   LintResult run() {
     LintResult result;
+    const Settings& configured = opts_.config.settings;
+    if (configured.exposed_schemas_auto) exposure_.observe_set(set_);
     load_all_in_order([&](size_t i, LoadedFile&& lf) { process(i, std::move(lf), result); });
+    set_settings_ = configured;
+    if (configured.exposed_schemas_auto) {
+      if (exposure_.exposed()) {
+        result.exposure_note = "RLS and grant checks: on for schema public, because " + exposure_.reason();
+      } else {
+        set_settings_.exposed_schemas.clear();
+        result.exposure_note = "RLS and grant checks: off, nothing shows that an API (Supabase, PostgREST) serves "
+                               "schema public; set exposed_schemas in .pgsafe.toml to turn them on";
+      }
+    } else {
+      std::string list;
+      for (const auto& s : configured.exposed_schemas) list += (list.empty() ? "" : ", ") + s;
+      result.exposure_note = list.empty() ? "RLS and grant checks: off (exposed_schemas = [] in the configuration)"
+                                          : "RLS and grant checks: on for " + list + " (exposed_schemas in the configuration)";
+    }
     finish_set();
     build_diagnostics(result);
     return result;
@@ -278,11 +296,23 @@ class Run {
     }
     if (lf.error) {
       result.errors.push_back(*lf.error);
+      if (f.direction != Direction::Down) last_up_.reset();
       return;
     }
     const auto& stmts = lf.parsed.statements();
     FileDirectives directives = collect_directives(lf.source, lf.parsed);
     FileState state;
+    // A down file right after its own up file (same version) starts from what that file did.
+    if (f.direction == Direction::Down && last_up_ && !f.version.empty() && last_up_->version == f.version) {
+      state.tables_created_in_file = last_up_->state.tables_created_in_file;
+      state.columns_added_in_file = last_up_->state.columns_added_in_file;
+      state.indexes_created_in_file = last_up_->state.indexes_created_in_file;
+      state.renamed_to_in_file = last_up_->state.renamed_to_in_file;
+      state.not_null_set_in_file = last_up_->state.not_null_set_in_file;
+      state.column_types_changed_in_file = last_up_->state.column_types_changed_in_file;
+      state.columns_dropped_in_file = last_up_->state.columns_dropped_in_file;
+      state.reverts_up = true;
+    }
     size_t real = 0;
     const pg_query::Node* only = nullptr;
     for (const auto& s : stmts)
@@ -308,14 +338,23 @@ class Run {
       }
     }
     size_t findings_before = raw_.size();
+    const bool detect_exposure = opts_.config.settings.exposed_schemas_auto && !exposure_.exposed();
+    if (detect_exposure) {
+      std::vector<std::pair<uint32_t, uint32_t>> comments;
+      for (const auto& c : lf.parsed.comments()) comments.emplace_back(c.begin, c.end);
+      exposure_.observe_text(lf.source.text(), comments, f.path);
+    }
     for (size_t si = 0; si < stmts.size(); ++si) {
       const parser::Statement& st = stmts[si];
+      if (detect_exposure && st.node) exposure_.observe_statement(*st.node, f.path);
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
       if (st.node) {
         advance(state, *st.node, catalog);  // reads the catalog as it stood before the statement
         if (replay) catalog.apply(*st.node, SourceRef{static_cast<int>(i), st.begin, st.end, st.base}, lf.source.text());
       }
     }
+    if (f.direction == Direction::Up) last_up_ = UpFile{f.version, state};
+    else if (f.direction != Direction::Down) last_up_.reset();
     if (rec.linted) {
       for (auto& a : active_) {
         FileContext ctx{f, lf.source, lf.parsed, state, catalog, opts_.config.settings, a.options};
@@ -360,16 +399,27 @@ class Run {
     ++state.statements_seen;
     auto new_transaction = [&] {
       state.tables_created_in_transaction.clear();
+      state.tables_emptied_in_transaction.clear();
       state.access_exclusive_in_transaction.clear();
       state.not_valid_constraints_in_transaction.clear();
     };
     if (state.in_transaction()) {
+      // Statements on an index: when the catalog does not know the index, its table is unknown.
+      bool on_index = (node.has_drop_stmt() && node.drop_stmt().remove_type() == pg_query::OBJECT_INDEX) ||
+                      (node.has_reindex_stmt() && node.reindex_stmt().kind() == pg_query::REINDEX_OBJECT_INDEX) ||
+                      (node.has_alter_table_stmt() && node.alter_table_stmt().objtype() == pg_query::OBJECT_INDEX) ||
+                      (node.has_rename_stmt() && node.rename_stmt().rename_type() == pg_query::OBJECT_INDEX);
       // Locks on tables nobody else can see yet (created in this file or transaction) block no one.
-      for (const auto& lock : statement_locks(before, node))
+      for (const auto& lock : statement_locks(before, node)) {
         // An index known to the catalog is listed with its table; the table is what others wait for.
-        if (lock.mode == "ACCESS EXCLUSIVE" && !before.find_index(lock.relation) && !state.tables_created_in_file.count(lock.relation) &&
-            !state.tables_created_in_transaction.count(lock.relation) && !state.access_exclusive_held(lock.relation))
-          state.access_exclusive_in_transaction.push_back(lock.relation);
+        if (lock.mode != "ACCESS EXCLUSIVE" || before.find_index(lock.relation)) continue;
+        if (on_index && state.indexes_created_in_file.count(lock.relation)) continue;
+        if (state.tables_created_in_file.count(lock.relation) || state.tables_created_in_transaction.count(lock.relation)) continue;
+        // An unknown index's table is unknown: held as "index:<name>", so two such drops are not
+        // counted as two tables.
+        std::string rel = on_index && !before.find_table(lock.relation) ? "index:" + lock.relation : lock.relation;
+        if (!state.access_exclusive_held(rel)) state.access_exclusive_in_transaction.push_back(rel);
+      }
       if (node.has_alter_table_stmt()) {
         const auto& rv = node.alter_table_stmt().relation();
         std::string table = Catalog::qualify(rv.schemaname(), rv.relname());
@@ -422,10 +472,32 @@ class Run {
         // touches nothing that running code or stored rows depend on yet.
         const auto& at = node.alter_table_stmt();
         std::string table = Catalog::qualify(at.relation().schemaname(), at.relation().relname());
-        for (const auto& c : at.cmds())
-          if (c.has_alter_table_cmd() && c.alter_table_cmd().subtype() == pg_query::AT_AddColumn &&
-              c.alter_table_cmd().def().has_column_def())
-            state.columns_added_in_file.insert(table + "." + c.alter_table_cmd().def().column_def().colname());
+        for (const auto& c : at.cmds()) {
+          if (!c.has_alter_table_cmd()) continue;
+          const auto& cmd = c.alter_table_cmd();
+          if (cmd.subtype() == pg_query::AT_AddColumn && cmd.def().has_column_def())
+            state.columns_added_in_file.insert(table + "." + cmd.def().column_def().colname());
+          if (cmd.subtype() == pg_query::AT_SetNotNull) state.not_null_set_in_file.insert(table + "." + cmd.name());
+          if (cmd.subtype() == pg_query::AT_AlterColumnType) state.column_types_changed_in_file.insert(table + "." + cmd.name());
+          if (cmd.subtype() == pg_query::AT_DropColumn) state.columns_dropped_in_file.insert(table + "." + cmd.name());
+        }
+        break;
+      }
+      case pg_query::Node::kTruncateStmt:
+        if (state.in_transaction())
+          for (const auto& r : node.truncate_stmt().relations())
+            if (r.has_range_var())
+              state.tables_emptied_in_transaction.insert(Catalog::qualify(r.range_var().schemaname(), r.range_var().relname()));
+        break;
+      case pg_query::Node::kDeleteStmt:
+        if (state.in_transaction() && !node.delete_stmt().has_where_clause() && node.delete_stmt().using_clause_size() == 0)
+          state.tables_emptied_in_transaction.insert(
+              Catalog::qualify(node.delete_stmt().relation().schemaname(), node.delete_stmt().relation().relname()));
+        break;
+      case pg_query::Node::kIndexStmt: {
+        const auto& ix = node.index_stmt();
+        if (!ix.idxname().empty())
+          state.indexes_created_in_file.insert(Catalog::qualify(ix.relation().schemaname(), ix.idxname()));
         break;
       }
       case pg_query::Node::kRenameStmt: {
@@ -434,6 +506,20 @@ class Run {
           std::string table = Catalog::qualify(rn.relation().schemaname(), rn.relation().relname());
           if (state.columns_added_in_file.count(table + "." + rn.subname()))
             state.columns_added_in_file.insert(table + "." + rn.newname());
+          state.renamed_to_in_file.insert("column:" + table + "." + rn.newname());
+        } else if ((rn.rename_type() == pg_query::OBJECT_TABLE || rn.rename_type() == pg_query::OBJECT_VIEW ||
+                    rn.rename_type() == pg_query::OBJECT_MATVIEW) && rn.has_relation()) {
+          std::string schema = rn.relation().schemaname();
+          std::string old_key = Catalog::qualify(schema, rn.relation().relname());
+          std::string new_key = Catalog::qualify(schema, rn.newname());
+          state.renamed_to_in_file.insert("table:" + new_key);
+          // A table created in this file keeps being new under its new name.
+          if (state.tables_created_in_file.count(old_key)) state.tables_created_in_file.insert(new_key);
+          if (state.tables_created_in_transaction.count(old_key)) state.tables_created_in_transaction.insert(new_key);
+        } else if (rn.rename_type() == pg_query::OBJECT_INDEX && rn.has_relation()) {
+          std::string schema = rn.relation().schemaname();
+          if (state.indexes_created_in_file.count(Catalog::qualify(schema, rn.relation().relname())))
+            state.indexes_created_in_file.insert(Catalog::qualify(schema, rn.newname()));
         }
         break;
       }
@@ -452,7 +538,7 @@ class Run {
 
   void finish_set() {
     for (auto& a : active_) {
-      SetContext ctx{set_, catalog_, opts_.config.settings, a.options};
+      SetContext ctx{set_, catalog_, set_settings_, a.options};
       Findings out;
       a.rule->finish_set(ctx, out);
       for (auto& fnd : out.items()) {
@@ -618,6 +704,14 @@ class Run {
   std::vector<size_t> any_, unparsed_;
   std::vector<FileRecord> records_;
   std::vector<RawFinding> raw_;
+  ExposureDetector exposure_;
+  Settings set_settings_;  // the settings set rules see: exposed schemas resolved
+  // The last up migration processed, for the down file that reverts it.
+  struct UpFile {
+    std::string version;
+    FileState state;
+  };
+  std::optional<UpFile> last_up_;
   Catalog catalog_;
 };
 

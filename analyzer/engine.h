@@ -28,6 +28,9 @@ struct LintResult {
   size_t files = 0;                      // files linted (history excluded)
   std::vector<std::string> linted_paths; // in set order
   std::map<std::string, SourceText> sources;  // texts of files with diagnostics, for snippets
+  // Whether the RLS, grant and view checks ran on which schemas, and why (for the summary):
+  // e.g. "on for public: a policy (...) in x.sql", "off: nothing shows an API serves public".
+  std::string exposure_note;
 };
 
 // Rule ids that select/ignore/config name but no rule has; empty when all are known.

@@ -34,6 +34,23 @@ struct FileState {
 
   // Columns added to existing tables earlier in this file ("schema.table.column").
   std::set<std::string> columns_added_in_file;
+  // Indexes created earlier in this file ("schema.index").
+  std::set<std::string> indexes_created_in_file;
+  // Names this file gave by renaming ("table:schema.name", "column:schema.table.column"):
+  // renaming them again (back) breaks nothing the first rename did not.
+  std::set<std::string> renamed_to_in_file;
+  // Tables emptied (TRUNCATE, DELETE without WHERE) since the current transaction began: adding a
+  // NOT NULL column or a validated constraint checks no row.
+  std::set<std::string> tables_emptied_in_transaction;
+  // Columns whose type this file changed ("schema.table.column").
+  std::set<std::string> column_types_changed_in_file;
+  // Columns this file dropped ("schema.table.column").
+  std::set<std::string> columns_dropped_in_file;
+  // Columns this file made NOT NULL ("schema.table.column").
+  std::set<std::string> not_null_set_in_file;
+  // A down migration checked right after its own up migration, whose objects and renames it
+  // starts from: dropping what the up file created, or renaming back, is the intended inverse.
+  bool reverts_up = false;
 
   int statements_seen = 0;
 

@@ -53,7 +53,9 @@ void add(std::vector<PlanLock>& locks, const std::string& rel, const std::string
   locks.push_back({rel, mode});
 }
 
-// ALTER TABLE subcommand lock levels, as PostgreSQL 15's AlterTableGetLockLevel assigns them.
+// ALTER TABLE subcommand lock levels, as AlterTableGetLockLevel assigns them in PostgreSQL 13-18
+// (the forms newer releases added, SET EXPRESSION in 17 and named NOT NULL in 18, take ACCESS
+// EXCLUSIVE like the rest; DETACH PARTITION CONCURRENTLY exists from 14).
 const char* alter_cmd_lock(const pg_query::AlterTableCmd& cmd) {
   switch (cmd.subtype()) {
     case pg_query::AT_SetStatistics:
@@ -140,6 +142,17 @@ std::vector<PlanLock> statement_locks(const Catalog& c, const pg_query::Node& n,
           add(locks, key(cmd.def().partition_cmd().name()), kAccessExclusive);
         if (cmd.subtype() == pg_query::AT_DetachPartition && cmd.def().has_partition_cmd())
           add(locks, key(cmd.def().partition_cmd().name()), alter_cmd_lock(cmd));
+        // SET EXPRESSION (PostgreSQL 17+) recomputes a stored generated column in every row; a
+        // VIRTUAL one (18) is computed on read.
+        if (cmd.subtype() == pg_query::AT_SetExpression) {
+          const Column* col = t ? t->find_column(cmd.name()) : nullptr;
+          if (!col || !col->generated_virtual) rewrite = true;
+        }
+        // ADD COLUMN of a stored generated column computes it for every row.
+        if (cmd.subtype() == pg_query::AT_AddColumn && cmd.def().has_column_def())
+          for (const auto& k : cmd.def().column_def().constraints())
+            if (k.has_constraint() && k.constraint().contype() == pg_query::CONSTR_GENERATED && k.constraint().generated_kind() != "v")
+              rewrite = true;
         if (cmd.subtype() == pg_query::AT_SetLogged || cmd.subtype() == pg_query::AT_SetUnLogged ||
             cmd.subtype() == pg_query::AT_SetAccessMethod || cmd.subtype() == pg_query::AT_SetTableSpace)
           rewrite = true;

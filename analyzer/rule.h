@@ -88,6 +88,13 @@ struct StatementContext {
   bool table_is_new(const std::string& qualified) const {
     return state.tables_created_in_file.count(qualified) || state.tables_created_in_transaction.count(qualified);
   }
+  // Whether index "schema.name" was created earlier in this file (or by the up file a down file reverts).
+  bool index_is_new(const std::string& qualified) const { return state.indexes_created_in_file.count(qualified) > 0; }
+  // Whether this file (or the up file a down file reverts) gave the name by renaming:
+  // kind "table" with "schema.name", or "column" with "schema.table.column".
+  bool renamed_here(std::string_view kind, const std::string& name) const {
+    return state.renamed_to_in_file.count(std::string(kind) + ":" + name) > 0;
+  }
 };
 
 struct FileContext {

@@ -109,8 +109,8 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
     load_config(*found, opts.config, cerrors);
   }
   if (args.pg_version) {
-    if (*args.pg_version < 10 || *args.pg_version > 18) {
-      err << "pgsafe: error: --pg-version must be a PostgreSQL major version from 10 to 18\n";
+    if (*args.pg_version < 13 || *args.pg_version > 18) {
+      err << "pgsafe: error: --pg-version must be a PostgreSQL major version from 13 to 18\n";
       return exit_code::kUsage;
     }
     opts.config.settings.pg_version = *args.pg_version;
@@ -307,6 +307,7 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   report::ReportInput rin{result.diagnostics, result.sources, {}, report::summarize(result.diagnostics, result.files),
                           PGSAFE_VERSION};
   rin.summary.baselined = baselined;
+  rin.note = result.exposure_note;
   for (const RuleDef* def : all_rules())
     if (rule_enabled(meta_of(*def).id, opts)) rin.rules.push_back(&meta_of(*def));
   report::ReportOptions ropts;

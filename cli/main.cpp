@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   lint_cmd->add_option("--fail-on", lint.fail_on, "Lowest severity that fails: error, warning or info")->capture_default_str();
   lint_cmd->add_flag("--exit-zero", lint.exit_zero, "Exit 0 even when findings are reported");
-  lint_cmd->add_option("--pg-version", lint.pg_version, "Target PostgreSQL major version (default 15)");
+  lint_cmd->add_option("--pg-version", lint.pg_version, "Target PostgreSQL major version, 13 to 18 (default 17): lock and rewrite semantics");
   // Two plain flags: CLI11 would give an optional<bool> flag a value even when neither is given.
   bool assume_tx = false, no_assume_tx = false;
   lint_cmd->add_flag("--assume-in-transaction", assume_tx,

@@ -38,6 +38,8 @@ struct ReportInput {
   std::vector<const RuleMeta*> rules;                  // the rules that ran (SARIF tool.driver.rules)
   Summary summary;
   std::string tool_version;
+  // Context a person should know about the run (text only), e.g. whether the RLS checks ran and why.
+  std::string note = {};
 };
 
 struct ReportOptions {

@@ -149,6 +149,7 @@ void write_text(std::ostream& out, const ReportInput& in, const ReportOptions& o
     out << "\n";
   }
   write_counts(out, in.diagnostics, paint);
+  if (!in.note.empty()) out << paint(in.note, kDim) << "\n";
 }
 
 }  // namespace pgsafe::report

@@ -46,6 +46,9 @@ class BanDropNotNull final : public Rule {
     for (const auto& c : alter.cmds()) {
       if (!c.has_alter_table_cmd() || c.alter_table_cmd().subtype() != pg_query::AT_DropNotNull) continue;
       if (ctx.column_is_new(Catalog::qualify(rv.schemaname(), rv.relname()), c.alter_table_cmd().name())) continue;
+      // Made NOT NULL earlier in this file, or by the up file this down file reverts.
+      if (ctx.state.not_null_set_in_file.count(Catalog::qualify(rv.schemaname(), rv.relname()) + "." + c.alter_table_cmd().name()))
+        continue;
       std::string column = sql_ident(c.alter_table_cmd().name());
       out.add(ctx.at_statement("dropping NOT NULL on column " + column + " of " + sql_name(rv) +
                                " lets it hold NULLs; code and consumers that assume " + column +

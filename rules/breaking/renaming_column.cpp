@@ -50,6 +50,8 @@ class RenamingColumn final : public Rule {
     const auto& rv = rn.relation();
     // Nobody queries a table created earlier in this file yet.
     if (ctx.column_is_new(Catalog::qualify(rv.schemaname(), rv.relname()), rn.subname())) return;
+    // Renamed earlier in this file, or by the up file this down file reverts: renaming it back.
+    if (ctx.renamed_here("column", Catalog::qualify(rv.schemaname(), rv.relname()) + "." + rn.subname())) return;
     out.add(ctx.at_statement("renaming column " + sql_ident(rn.subname()) + " of " + relation_word(rn.relation_type()) +
                              " " + sql_name(rv) + " to " + sql_ident(rn.newname()) +
                              " breaks running code that still uses the old name"));

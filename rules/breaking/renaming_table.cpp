@@ -47,6 +47,8 @@ class RenamingTable final : public Rule {
       const auto& rv = rn.relation();
       std::string old_name = Catalog::qualify(rv.schemaname(), rv.relname());
       if (ctx.table_is_new(old_name) || view_replaces_old_name(ctx, old_name)) return;
+      // Renamed earlier in this file, or by the up file this down file reverts: renaming it back.
+      if (ctx.renamed_here("table", old_name)) return;
       out.add(ctx.at_statement("renaming table " + sql_name(rv) + " to " + sql_ident(rn.newname()) +
                                " breaks running code that still uses the old name"));
     } else if (n.has_alter_object_schema_stmt()) {

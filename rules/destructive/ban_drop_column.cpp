@@ -1,4 +1,6 @@
 // ban-drop-column: ALTER TABLE ... DROP COLUMN deletes the column's data in every row.
+#include <set>
+
 #include "analyzer/rule.h"
 #include "rules/support/identifiers.h"
 
@@ -31,6 +33,33 @@ const RuleMeta kMeta{
     .locks = "ACCESS EXCLUSIVE on the table",
 };
 
+// The column renamed to `column` on the same table later in this file, when it was added in this
+// file (a column swap); "" otherwise.
+std::string replaced_by_rename(const StatementContext& ctx, const pg_query::RangeVar& rv, const std::string& column) {
+  const auto& stmts = ctx.parsed.statements();
+  std::string table = Catalog::qualify(rv.schemaname(), rv.relname());
+  std::set<std::string> added;  // columns added to the table in this file, up to the rename
+  for (const auto& cn : ctx.state.columns_added_in_file)
+    if (cn.size() > table.size() && cn.compare(0, table.size() + 1, table + ".") == 0) added.insert(cn.substr(table.size() + 1));
+  for (size_t i = ctx.index + 1; i < stmts.size(); ++i) {
+    const pg_query::Node* n = stmts[i].node;
+    if (!n) continue;
+    if (n->has_alter_table_stmt() && Catalog::qualify(n->alter_table_stmt().relation().schemaname(),
+                                                      n->alter_table_stmt().relation().relname()) == table)
+      for (const auto& c : n->alter_table_stmt().cmds())
+        if (c.has_alter_table_cmd() && c.alter_table_cmd().subtype() == pg_query::AT_AddColumn &&
+            c.alter_table_cmd().def().has_column_def())
+          added.insert(c.alter_table_cmd().def().column_def().colname());
+    if (n->has_rename_stmt()) {
+      const auto& rn = n->rename_stmt();
+      if (rn.rename_type() == pg_query::OBJECT_COLUMN && rn.has_relation() && rn.newname() == column &&
+          Catalog::qualify(rn.relation().schemaname(), rn.relation().relname()) == table)
+        return added.count(rn.subname()) ? rn.subname() : std::string();
+    }
+  }
+  return {};
+}
+
 class BanDropColumn final : public Rule {
  public:
   std::vector<int> subscriptions() const override { return {pg_query::Node::kAlterTableStmt}; }
@@ -46,6 +75,16 @@ class BanDropColumn final : public Rule {
       const auto& cmd = c.alter_table_cmd();
       if (cmd.subtype() != pg_query::AT_DropColumn) continue;
       if (ctx.column_is_new(Catalog::qualify(rv.schemaname(), rv.relname()), cmd.name())) continue;
+      // A swap: a column added in this file takes the dropped one's name later in the file
+      // (ADD c_new ...; UPDATE ... SET c_new = ...; DROP c; RENAME c_new TO c).
+      if (std::string from = replaced_by_rename(ctx, rv, cmd.name()); !from.empty()) {
+        Finding f = ctx.at_statement("column " + sql_ident(cmd.name()) + " of " + sql_name(rv) + " is dropped and replaced by " +
+                                     sql_ident(from) + " (renamed to " + sql_ident(cmd.name()) +
+                                     " later in this file): check that every value was copied into it first");
+        f.severity = Severity::Info;
+        out.add(std::move(f));
+        continue;
+      }
       std::string msg = "dropping column " + sql_ident(cmd.name()) + " of " + sql_name(rv) +
                         " deletes its value in every row, and code still using the column fails";
       if (cmd.behavior() == pg_query::DROP_CASCADE)

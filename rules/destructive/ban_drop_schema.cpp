@@ -42,6 +42,15 @@ class BanDropSchema final : public Rule {
       if (schema.empty()) continue;
       if (created_earlier_in_file(ctx, schema)) continue;
       std::string name = sql_ident(schema);
+      // A schema the migration set created and never put a table in holds code (views,
+      // functions, types), not data: dropping it loses nothing the set cannot re-create.
+      if (cascade && ctx.catalog.schemas().count(schema) && ctx.catalog.schemas().at(schema).created.file >= 0 && !has_table(ctx, schema)) {
+        Finding f = ctx.at_statement("DROP SCHEMA " + name + " CASCADE drops its views, functions and types; the migration set "
+                                     "never created a table in it, so no stored data is lost");
+        f.severity = Severity::Info;
+        out.add(std::move(f));
+        continue;
+      }
       std::string msg =
           cascade ? "DROP SCHEMA " + name + " CASCADE deletes every table, view, function and type in the schema, "
                     "with all their data"
@@ -52,6 +61,11 @@ class BanDropSchema final : public Rule {
   }
 
  private:
+  static bool has_table(const StatementContext& ctx, const std::string& schema) {
+    for (const auto& [key, t] : ctx.catalog.tables())
+      if (t.schema == schema) return true;
+    return false;
+  }
   // A schema created earlier in this file holds nothing that predates the migration. The file
   // state does not track schemas, so look back over this file's earlier statements; this only
   // runs for the rare DROP SCHEMA.

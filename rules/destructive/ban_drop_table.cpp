@@ -27,6 +27,30 @@ const RuleMeta kMeta{
     .locks = "ACCESS EXCLUSIVE on the table",
 };
 
+// How `qualified` is rebuilt from a query later in the file ("CREATE TABLE ... AS", "CREATE VIEW",
+// "CREATE MATERIALIZED VIEW", or CREATE TABLE then INSERT ... SELECT), or "".
+std::string rebuilt_later(const StatementContext& ctx, const std::string& qualified) {
+  const auto& stmts = ctx.parsed.statements();
+  bool recreated_empty = false;
+  for (size_t i = ctx.index + 1; i < stmts.size(); ++i) {
+    const pg_query::Node* n = stmts[i].node;
+    if (!n) continue;
+    if (n->has_create_table_as_stmt() && n->create_table_as_stmt().into().has_rel() &&
+        Catalog::qualify(n->create_table_as_stmt().into().rel().schemaname(), n->create_table_as_stmt().into().rel().relname()) == qualified)
+      return n->create_table_as_stmt().objtype() == pg_query::OBJECT_MATVIEW ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE ... AS";
+    if (n->has_view_stmt() && Catalog::qualify(n->view_stmt().view().schemaname(), n->view_stmt().view().relname()) == qualified)
+      return "CREATE VIEW";
+    if (n->has_create_stmt() && Catalog::qualify(n->create_stmt().relation().schemaname(), n->create_stmt().relation().relname()) == qualified)
+      recreated_empty = true;
+    if (recreated_empty && n->has_insert_stmt() &&
+        Catalog::qualify(n->insert_stmt().relation().schemaname(), n->insert_stmt().relation().relname()) == qualified &&
+        n->insert_stmt().has_select_stmt() && n->insert_stmt().select_stmt().has_select_stmt() &&
+        n->insert_stmt().select_stmt().select_stmt().values_lists_size() == 0)
+      return "CREATE TABLE then INSERT ... SELECT";
+  }
+  return {};
+}
+
 class BanDropTable final : public Rule {
  public:
   std::vector<int> subscriptions() const override { return {pg_query::Node::kDropStmt}; }
@@ -40,6 +64,15 @@ class BanDropTable final : public Rule {
       std::string qualified = Catalog::qualify(schema, tree::last_name(obj.list().items()));
       // A table created earlier in this same file holds no data anyone depends on yet.
       if (ctx.table_is_new(qualified)) continue;
+      // A derived table dropped and built again from a query later in this file (CREATE TABLE ...
+      // AS, a view or materialized view of the same name): its rows come back from their source.
+      if (std::string how = rebuilt_later(ctx, qualified); !how.empty()) {
+        Finding f = ctx.at_statement("DROP TABLE " + name + " deletes its rows, but " + how +
+                                     " later in this file rebuilds it from a query: check that the query yields every row");
+        f.severity = Severity::Info;
+        out.add(std::move(f));
+        continue;
+      }
       std::string msg = "DROP TABLE " + name + " deletes the table and all of its rows";
       if (drop.behavior() == pg_query::DROP_CASCADE) msg += ", and CASCADE also drops every view and foreign key that depends on it";
       out.add(ctx.at_statement(msg));

@@ -56,7 +56,21 @@ class BanUpdateWithoutWhere final : public Rule {
       } else {
         return;
       }
-      out.add(at_dml(ctx, rv, nested, pg_query::UPDATE, msg));
+      Finding f = at_dml(ctx, rv, nested, pg_query::UPDATE, msg);
+      // A backfill: every column it sets was added earlier in this file, so no value anyone wrote
+      // is overwritten. What remains is a long write that locks every row: info.
+      bool backfill = upd.target_list_size() > 0;
+      for (const auto& t : upd.target_list())
+        if (!t.has_res_target() || !ctx.column_is_new(Catalog::qualify(rv.schemaname(), rv.relname()), t.res_target().name()))
+          backfill = false;
+      if (backfill) {
+        f.message = "UPDATE " + table + " backfills columns added earlier in this file on every row: no stored value is "
+                    "overwritten, but one long transaction locks every row of " + table + " until it commits";
+        f.help = "On a large table, backfill in batches outside the migration (`UPDATE ... WHERE id BETWEEN ...`), "
+                 "or accept the single UPDATE for a small table.";
+        f.severity = Severity::Info;
+      }
+      out.add(std::move(f));
     });
   }
 };

@@ -28,8 +28,13 @@ const RuleMeta kMeta{
         "with the session). An unnamed CREATE INDEX is reported even with "
         "nothing to add: every run creates one more index. RENAME, ALTER TYPE and other statements that "
         "have no IF EXISTS form are not checked.\n\n"
-        "With `mode = \"outside-transaction\"` statements that run inside a transaction are skipped: a "
-        "failure there rolls the whole file back, so running it again is already safe.",
+        "By default (`mode = \"outside-transaction\"`) only statements that run outside a transaction are "
+        "checked: files that cannot run in one (CREATE INDEX CONCURRENTLY and the like), files marked "
+        "`-- pgsafe:no-transaction`, and every file when `assume_in_transaction = false`. A file the applier "
+        "wraps in a transaction rolls back as a whole when any statement fails, so running it again is "
+        "already safe. Projects that follow an always-idempotent protocol (every file must survive being "
+        "run twice, e.g. re-run by hand against a database where it partly ran outside a transaction) set "
+        "`mode = \"always\"` under `[rules.prefer-robust-stmts]`.",
     .help = "Make each statement a no-op when its work is already done: `CREATE TABLE IF NOT EXISTS`, "
             "`CREATE INDEX CONCURRENTLY IF NOT EXISTS name`, `CREATE OR REPLACE FUNCTION/VIEW`, `DROP ... IF "
             "EXISTS`, `ADD COLUMN IF NOT EXISTS`. Constraints, types, policies and triggers have no IF NOT "
@@ -42,10 +47,12 @@ const RuleMeta kMeta{
             "statement only behaves differently where the original would have failed) and offers OR REPLACE "
             "for views, functions, procedures, rules and (from PostgreSQL 14) triggers as an unsafe fix, "
             "because it silently replaces a definition that differs.",
-    .bad_example = "CREATE TABLE invoices (id bigint PRIMARY KEY);\n"
+    .bad_example = "-- pgsafe:no-transaction\n"
+                   "CREATE TABLE invoices (id bigint PRIMARY KEY);\n"
                    "ALTER TABLE invoices ADD COLUMN due_date date;\n"
                    "ALTER TABLE invoices ADD CONSTRAINT invoices_due_date_check CHECK (due_date > '2000-01-01');",
-    .good_example = "CREATE TABLE IF NOT EXISTS invoices (id bigint PRIMARY KEY);\n"
+    .good_example = "-- pgsafe:no-transaction\n"
+                    "CREATE TABLE IF NOT EXISTS invoices (id bigint PRIMARY KEY);\n"
                     "ALTER TABLE invoices ADD COLUMN IF NOT EXISTS due_date date;\n"
                     "ALTER TABLE invoices DROP CONSTRAINT IF EXISTS invoices_due_date_check;\n"
                     "ALTER TABLE invoices ADD CONSTRAINT invoices_due_date_check CHECK (due_date > '2000-01-01');",
@@ -305,7 +312,7 @@ class PreferRobustStmts final : public Rule {
 
   // Whether this statement needs no check: the mode skips it, or a DO block guards it.
   static bool skipped(const StatementContext& ctx) {
-    std::string mode = ctx.options.contains("mode") && ctx.options["mode"].is_string() ? ctx.options["mode"].get<std::string>() : "always";
+    std::string mode = ctx.options.contains("mode") && ctx.options["mode"].is_string() ? ctx.options["mode"].get<std::string>() : "outside-transaction";
     if (mode == "outside-transaction" && ctx.state.in_transaction()) return true;
     if (ctx.stmt.parent < 0) return false;
     if (ctx.stmt.conditional) return true;

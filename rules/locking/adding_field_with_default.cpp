@@ -18,7 +18,8 @@ const RuleMeta kMeta{
         "`'{}'::jsonb`, `now()`, CURRENT_TIMESTAMP) is added instantly: the value is evaluated once and kept "
         "in the catalog. A volatile default (`gen_random_uuid()`, `random()`, `clock_timestamp()`, "
         "`nextval(...)`, any function PostgreSQL does not ship as immutable or stable), a serial or identity "
-        "column and a GENERATED ALWAYS AS (...) STORED column need a value computed per row, so PostgreSQL "
+        "column and a GENERATED ALWAYS AS (...) STORED column need a value computed per row (a VIRTUAL one, "
+        "PostgreSQL 18's default kind, is computed on read and rewrites nothing), so PostgreSQL "
         "rewrites the whole table and all its indexes while holding that lock; before PostgreSQL 11 every "
         "non-NULL default does. pgsafe knows the volatility of built-in functions from pg_proc (generated "
         "by scripts/gen_volatility.sh) and treats unknown functions as volatile. The target version comes "
@@ -58,6 +59,8 @@ class AddingFieldWithDefault final : public Rule {
         why = "an identity column needs a sequence value for every existing row";
         location = id->location();
       } else if (const auto* gen = locking::column_constraint(def, pg_query::CONSTR_GENERATED)) {
+        // PostgreSQL 18 VIRTUAL columns (the default kind there) are computed on read: no rewrite.
+        if (gen->generated_kind() == "v") return;
         why = "a stored generated column is computed for every existing row";
         location = gen->location();
       } else if (const auto* d = locking::column_constraint(def, pg_query::CONSTR_DEFAULT); d && d->has_raw_expr()) {
@@ -75,9 +78,16 @@ class AddingFieldWithDefault final : public Rule {
         return;
       }
       std::string table = sql_name(s.relation());
-      out.add(ctx.at_location(location, "adding column " + sql_ident(def.colname()) + " rewrites the whole table " + table +
-                                            " because " + why + "; ALTER TABLE " + locking::takes("ACCESS EXCLUSIVE", table) +
-                                            " until the rewrite is done"));
+      Finding f = ctx.at_location(location, "adding column " + sql_ident(def.colname()) + " rewrites the whole table " + table +
+                                                " because " + why + "; ALTER TABLE " + locking::takes("ACCESS EXCLUSIVE", table) +
+                                                " until the rewrite is done");
+      // A down migration putting back a column its own up migration dropped: the rewrite is the
+      // price of rolling back, not a new design; a warning, not an error.
+      if (ctx.state.reverts_up && ctx.state.columns_dropped_in_file.count(locking::table_key(s.relation()) + "." + def.colname())) {
+        f.message += " (this down migration restores a column its up migration dropped)";
+        f.severity = Severity::Warning;
+      }
+      out.add(std::move(f));
     });
   }
 };

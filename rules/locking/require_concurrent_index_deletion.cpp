@@ -39,6 +39,9 @@ class RequireConcurrentIndexDeletion final : public Rule {
       names.push_back(sql_name(obj.list().items()));
       const Index* ix = ctx.catalog.find_index(locking::key_of(obj.list().items()));
       if (names.size() == 1) first = ix;
+      // Indexes created earlier in this file (or by the up file a down file reverts) and indexes on
+      // new tables guard no running query yet.
+      if (ctx.index_is_new(locking::key_of(obj.list().items()))) continue;
       if (!ix || !ctx.table_is_new(ix->table)) any_existing = true;
     }
     if (!any_existing || names.empty()) return;

@@ -17,7 +17,9 @@ const RuleMeta kMeta{
         "some environments. It usually happens when two branches each add a migration with a "
         "hand-written or copied version and are merged. An up migration and its own down (or undo) file "
         "sharing a version is the normal layout and is not reported; versions are compared as numbers, "
-        "so `0001` and `1` collide, as they do in the tools.",
+        "so `0001` and `1` collide, as they do in the tools. Prisma is the exception: it keys a migration "
+        "by its whole folder name, so `20240528214728_add_index_01` and `20240528214728_add_index_02` are "
+        "two migrations, applied in name order, and are not reported.",
     .help = "Give the newer migration a new, later version (regenerate its name with the tool, e.g. "
             "`20240517093001_...`) and check that it still makes sense after the other one. Never renumber "
             "a migration that has already been applied somewhere: renumber the one that has not. Findings "
@@ -38,17 +40,20 @@ class DuplicateVersion final : public Rule {
  public:
   void finish_set(const SetContext& ctx, Findings& out) override {
     const auto& files = ctx.set.files;
-    std::vector<bool> grouped(files.size(), false);
-    for (size_t i = 0; i < files.size(); ++i) {
-      if (grouped[i] || files[i].version.empty() || files[i].direction == Direction::Repeatable) continue;
-      // The files with this version and direction, in set order (the order they are applied).
-      std::vector<size_t> group{i};
-      for (size_t j = i + 1; j < files.size(); ++j)
-        if (!grouped[j] && files[j].direction == files[i].direction && !files[j].version.empty() &&
-            compare_versions(files[j].version, files[i].version) == 0) {
-          group.push_back(j);
-          grouped[j] = true;
-        }
+    // Prisma keys a migration by its whole folder name (`20240528214728_add_index_01` and `..._02`
+    // both apply, in name order): two folders can never collide.
+    if (ctx.set.layout == Layout::Prisma) return;
+    // The set is ordered by version, then direction, then path: files sharing a version and a
+    // direction are neighbours (one pass, no pairwise compare).
+    for (size_t i = 0; i < files.size();) {
+      size_t j = i + 1;
+      if (!files[i].version.empty() && files[i].direction != Direction::Repeatable)
+        while (j < files.size() && files[j].direction == files[i].direction && !files[j].version.empty() &&
+               compare_versions(files[j].version, files[i].version) == 0)
+          ++j;
+      std::vector<size_t> group;
+      for (size_t k = i; k < j; ++k) group.push_back(k);
+      i = j;
       if (group.size() < 2) continue;
       // Report each linted file after the first, naming the first. The first is reported only
       // when nothing after it is linted (a new file that collides with the history).

@@ -270,7 +270,14 @@ class FileNaming final : public Rule {
       Layout l = layout == Layout::Auto ? parse_name(f.path, Layout::Auto).layout : layout;
       Verdict v = judge(f, l);
       if (!v.problem) continue;
+      // A down file shares its up file's name: one finding per migration, on the up file.
+      if (f.direction == Direction::Down && i > 0 && ctx.set.files[i - 1].direction == Direction::Up &&
+          ctx.set.files[i - 1].version == f.version)
+        continue;
       Finding fnd;
+      // An impossible but well-formed version (hand-numbered 2025-08-01-000061) still sorts where
+      // its author meant among the project's own names: worth knowing, not a warning.
+      if (v.problem->kind == Kind::Impossible) fnd.severity = Severity::Info;
       fnd.message = "migration file name \"" + v.shown + "\" does not follow the " + v.layout + ": " + v.problem->text + "; " +
                     risk_of(v.problem->kind);
       fnd.file = static_cast<int>(i);

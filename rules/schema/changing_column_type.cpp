@@ -98,6 +98,12 @@ class ChangingColumnType final : public Rule {
           f.severity = Severity::Error;
           break;
       }
+      // A down migration changing back a type its own up migration changed: the inverse, and the
+      // values it converts are the ones the up file produced. Still worth a look on rollback.
+      if (ctx.state.reverts_up && ctx.state.column_types_changed_in_file.count(qualified + "." + cmd.name())) {
+        f.message += " (this down migration reverts the type change of its up migration)";
+        f.severity = Severity::Info;
+      }
       out.add(std::move(f));
     }
   }

@@ -19,7 +19,8 @@ const RuleMeta kMeta{
         "later migration, GRANT ... ON ALL TABLES IN SCHEMA and ALTER DEFAULT PRIVILEGES count; a grant to "
         "PUBLIC covers every role. Opt-in: it runs once `[rules.missing-grant] roles = [...]` names the roles.",
     .help = "Grant exactly the privileges each role needs, in the migration that creates the table.",
-    .bad_example = "-- .pgsafe.toml: [rules.missing-grant] roles = [\"authenticated\"]\n"
+    .bad_example = "-- .pgsafe.toml: exposed_schemas = [\"public\"]\n"
+                   "-- .pgsafe.toml: [rules.missing-grant] roles = [\"authenticated\"]\n"
                    "CREATE TABLE public.invoices (id bigint PRIMARY KEY);",
     .good_example = "CREATE TABLE public.invoices (id bigint PRIMARY KEY);\n"
                     "GRANT SELECT, INSERT ON public.invoices TO authenticated;",

@@ -17,10 +17,15 @@ const RuleMeta kMeta{
         "every table to anyone holding the anon or authenticated role, limited only by grants and row-level "
         "security. Without RLS every row of the table can be read, and with write grants changed or deleted, "
         "by any client. pgsafe checks at the end of the migration set: enabling RLS in a later migration "
-        "clears the finding, disabling it again brings it back.",
+        "clears the finding, disabling it again brings it back. With the default `exposed_schemas = \"auto\"`, "
+        "public counts as exposed only when the project shows an API: a Supabase layout (supabase/migrations, "
+        "supabase/config.toml), a policy or enabled RLS anywhere in the set, a grant to anon or authenticated, "
+        "or auth.uid()/auth.jwt(); apps that serve their data only through their own server are not asked "
+        "for RLS. An explicit list in .pgsafe.toml wins.",
     .help = "Enable row-level security in the migration that creates the table, then add policies for the "
             "access you mean to allow (with none, only the owner and BYPASSRLS roles see rows).",
-    .bad_example = "CREATE TABLE public.profiles (id uuid PRIMARY KEY, bio text);",
+    .bad_example = "CREATE TABLE public.profiles (id uuid PRIMARY KEY, bio text);\n"
+                   "GRANT SELECT ON public.profiles TO anon;",
     .good_example = "CREATE TABLE public.profiles (id uuid PRIMARY KEY, bio text);\n"
                     "ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;\n"
                     "CREATE POLICY profiles_owner ON public.profiles FOR ALL TO authenticated\n"

@@ -22,7 +22,8 @@ const RuleMeta kMeta{
     .help = "Create the view WITH (security_invoker = true), or set it afterwards with "
             "ALTER VIEW ... SET (security_invoker = true). If the view must bypass RLS on purpose, move it "
             "to a schema that is not exposed.",
-    .bad_example = "CREATE VIEW public.active_users AS SELECT id, email FROM users WHERE active;",
+    .bad_example = "CREATE VIEW public.active_users AS SELECT id, email FROM users WHERE active;\n"
+                   "GRANT SELECT ON public.active_users TO authenticated;",
     .good_example = "CREATE VIEW public.active_users WITH (security_invoker = true) AS\n"
                     "  SELECT id, email FROM users WHERE active;",
 };

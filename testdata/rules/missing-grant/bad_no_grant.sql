@@ -1,5 +1,6 @@
 -- expect: missing-grant
 -- expect: missing-grant
+-- config: exposed_schemas = ["public"]
 -- config: [rules.missing-grant]
 -- config: roles = ["authenticated", "service_role"]
 CREATE TABLE invoices (id bigint PRIMARY KEY);

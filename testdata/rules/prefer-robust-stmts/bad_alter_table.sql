@@ -4,6 +4,8 @@
 -- expect: prefer-robust-stmts
 -- expect: prefer-robust-stmts
 -- expect: prefer-robust-stmts
+-- config: [rules.prefer-robust-stmts]
+-- config: mode = "always"
 -- ADD COLUMN / DROP COLUMN / DROP CONSTRAINT get IF [NOT] EXISTS; ADD CONSTRAINT has no such
 -- form and needs a guard (no fix offered).
 ALTER TABLE billing.invoices ADD COLUMN due_date date, ADD "Notes" text;

@@ -9,6 +9,8 @@
 -- expect: prefer-robust-stmts
 -- expect: prefer-robust-stmts
 -- expect: prefer-robust-stmts
+-- config: [rules.prefer-robust-stmts]
+-- config: mode = "always"
 -- Each CREATE fails the second time; the fix inserts IF NOT EXISTS / OR REPLACE after the keywords.
 CREATE TABLE billing.invoices (id bigint PRIMARY KEY);
 create unlogged table "Audit Log" (id bigint);

@@ -1,4 +1,6 @@
 -- expect: prefer-robust-stmts
+-- config: [rules.prefer-robust-stmts]
+-- config: mode = "always"
 -- A DO block without IF or an exception handler guards nothing.
 DO $$
 BEGIN

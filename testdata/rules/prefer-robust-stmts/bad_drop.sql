@@ -6,6 +6,8 @@
 -- expect: prefer-robust-stmts
 -- expect: prefer-robust-stmts
 -- expect: prefer-robust-stmts
+-- config: [rules.prefer-robust-stmts]
+-- config: mode = "always"
 -- DROP without IF EXISTS fails once the object is gone; the fix adds IF EXISTS before the names.
 DROP TABLE billing.old_invoices, "Legacy";
 DROP INDEX CONCURRENTLY invoices_old_idx;

@@ -4,6 +4,8 @@
 -- expect: prefer-robust-stmts
 -- expect: prefer-robust-stmts
 -- expect: prefer-robust-stmts
+-- config: [rules.prefer-robust-stmts]
+-- config: mode = "always"
 -- Objects without IF NOT EXISTS: reported with a recipe, no fix (except OR REPLACE for the trigger).
 CREATE TYPE invoice_status AS ENUM ('draft', 'sent');
 CREATE DOMAIN positive_amount AS numeric CHECK (VALUE > 0);

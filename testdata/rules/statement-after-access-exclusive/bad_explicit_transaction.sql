@@ -7,5 +7,5 @@ ALTER TABLE orders ADD COLUMN note text;
 COMMIT;
 BEGIN;
 ALTER TABLE customers ALTER COLUMN name SET NOT NULL;
-INSERT INTO audit (what) VALUES ('customers.name not null');
+UPDATE audit SET seen = true WHERE what = 'customers.name';
 COMMIT;

@@ -1,3 +1,0 @@
--- config: pg_version = 11
--- expect: none
-REINDEX TABLE orders;

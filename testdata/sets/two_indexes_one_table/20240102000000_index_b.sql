@@ -1,0 +1,2 @@
+-- expect: none
+CREATE INDEX CONCURRENTLY orders_b_idx ON orders (b);
