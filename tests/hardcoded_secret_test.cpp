@@ -64,7 +64,11 @@ TEST_CASE("passwords in URLs, conninfo and role text", "[hardcoded-secret]") {
   CHECK(whats("postgresql://postgres:postgres@localhost:54322/postgres").empty());
   CHECK(whats("postgresql://app@db/app").empty());
   CHECK(whats("postgresql://app:${PGPASSWORD}@db/app").empty());
-  CHECK(whats("host=db dbname=app password='p w d'") == std::vector<std::string>{"a password in a connection string"});
+  CHECK(whats("host=db dbname=app password=pwd-Secret1 sslmode=require") ==
+        std::vector<std::string>{"a password in a connection string"});
+  CHECK(whats("SELECT dblink_connect('password=pwd-Secret1 host=db')") ==
+        std::vector<std::string>{"a password in a connection string"});
+  CHECK(whats("SELECT 1 FROM accounts WHERE user=current_user AND password=crypt($1, password)").empty());
   CHECK(whats("host=db dbname=app password=:pw").empty());
   // `password=` in code that is no connection string.
   CHECK(whats("SELECT 1 FROM users WHERE password=crypt($1, password)").empty());

@@ -70,10 +70,11 @@ const char* const kConnectionHelp =
 
 class HardcodedSecret final : public Rule {
  public:
-  std::vector<int> subscriptions() const override { return {kAnyStatement}; }
+  // Every statement, parsed or not: a secret in a file with a syntax error is still in git.
+  std::vector<int> subscriptions() const override { return {kAnyStatement, kUnparsedStatement}; }
 
   void check(const StatementContext& ctx, Findings& out) override {
-    // Statements found inside a DO block are part of its body, which is scanned as text.
+    // Statements found inside a DO block are part of its text, scanned with the DO statement.
     if (ctx.stmt.parent >= 0) return;
     Scan scan{ctx, out, {}};
     scan.run();
@@ -86,13 +87,17 @@ class HardcodedSecret final : public Rule {
     std::set<uint32_t> reported;  // file offsets of secrets already reported in this statement
 
     std::string_view file() const { return ctx.source.text(); }
+    std::string_view text() const {
+      uint32_t e = std::min<uint32_t>(ctx.stmt.end, static_cast<uint32_t>(file().size()));
+      return file().substr(ctx.stmt.begin, e > ctx.stmt.begin ? e - ctx.stmt.begin : 0);
+    }
 
     // Where value sits in the statement, searching from hint: its file range, or an empty range at
     // the hint when the text differs from the value (escapes in E'' strings).
     std::pair<uint32_t, uint32_t> locate(std::string_view value, uint32_t hint) const {
-      uint32_t b = ctx.stmt.begin, e = std::min<uint32_t>(ctx.stmt.end, static_cast<uint32_t>(file().size()));
-      if (hint < b || hint > e) hint = b;
-      std::string_view span = file().substr(b, e - b);
+      uint32_t b = ctx.stmt.begin;
+      std::string_view span = text();
+      if (hint < b || hint > b + span.size()) hint = b;
       for (uint32_t from : {hint - b, 0u}) {
         size_t at = span.find(value, from);
         if (at != std::string_view::npos) return {b + static_cast<uint32_t>(at), b + static_cast<uint32_t>(at + value.size())};
@@ -122,24 +127,8 @@ class HardcodedSecret final : public Rule {
       out.add(std::move(f));
     }
 
-    // Secrets by shape anywhere in a string; hint is where the string starts (or the statement).
-    void scan_text(std::string_view text, uint32_t hint) {
-      std::vector<Hit> hits = secrets::find_secrets(text);
-      if (hits.empty()) return;
-      auto whole = locate(text, hint);
-      bool exact = whole.second - whole.first == text.size();
-      for (const auto& h : hits) {
-        std::string_view value = text.substr(h.pos, h.len);
-        auto range = exact ? std::pair<uint32_t, uint32_t>{whole.first + static_cast<uint32_t>(h.pos),
-                                                           whole.first + static_cast<uint32_t>(h.pos + h.len)}
-                           : locate(value, hint);
-        const char* help = !h.password ? nullptr : h.what.find("ROLE") != std::string::npos ? kPasswordHelp : kConnectionHelp;
-        report(range, value, h.what, "", h.gravity, help);
-      }
-    }
-
     // A literal that a name says is secret (a setting, a Vault secret): reported as such unless
-    // its shape already says more.
+    // its shape already says more (the text scan reports it then).
     void named_value(const pg_query::Node& arg, const std::string& what) {
       if (!arg.has_a_const() || !arg.a_const().has_sval()) return;
       const std::string& value = arg.a_const().sval().sval();
@@ -147,24 +136,23 @@ class HardcodedSecret final : public Rule {
       report(locate(value, ctx.offset(arg.a_const().location())), value, what, "", Gravity::High, nullptr);
     }
 
-    std::string password_owner() const {
-      const auto& n = ctx.node();
-      if (n.has_create_role_stmt()) return " for role " + sql_ident(n.create_role_stmt().role());
-      if (n.has_alter_role_stmt() && n.alter_role_stmt().has_role() && !n.alter_role_stmt().role().rolename().empty())
-        return " for role " + sql_ident(n.alter_role_stmt().role().rolename());
-      if (n.has_create_user_mapping_stmt()) return " in the user mapping for server " + sql_ident(n.create_user_mapping_stmt().servername());
-      if (n.has_alter_user_mapping_stmt()) return " in the user mapping for server " + sql_ident(n.alter_user_mapping_stmt().servername());
-      return " in an option";
+    void setting(const pg_query::VariableSetStmt& v) {
+      if (v.kind() == pg_query::VAR_SET_VALUE && secrets::secret_name(v.name()))
+        for (const auto& a : v.args()) named_value(a, "a literal value for setting " + v.name());
     }
 
-    void def_elem(const pg_query::DefElem& d) {
-      if (d.defname() != "password" || !d.has_arg() || !d.arg().has_string()) return;
-      const std::string& value = d.arg().string().sval();
-      if (secrets::is_placeholder(value)) return;
-      Hit h = secrets::classify_role_password(0, value);
-      bool role = ctx.node().has_create_role_stmt() || ctx.node().has_alter_role_stmt();
-      report(locate(value, ctx.offset(d.location())), value, h.what, password_owner(), h.gravity,
-             role ? kPasswordHelp : kConnectionHelp);
+    // PASSWORD of a role, or password in user mapping and server options.
+    void password_options(const tree::NodeList& options, const std::string& owner, bool role) {
+      for (const auto& o : options) {
+        if (!o.has_def_elem()) continue;
+        const auto& d = o.def_elem();
+        if (d.defname() != "password" || !d.has_arg() || !d.arg().has_string()) continue;
+        const std::string& value = d.arg().string().sval();
+        if (secrets::is_placeholder(value)) continue;
+        Hit h = secrets::classify_role_password(0, value);
+        report(locate(value, ctx.offset(d.location())), value, h.what, owner, h.gravity,
+               role ? kPasswordHelp : kConnectionHelp);
+      }
     }
 
     void func_call(const pg_query::FuncCall& f) {
@@ -188,31 +176,59 @@ class HardcodedSecret final : public Rule {
       }
     }
 
-    void run() {
-      const pg_query::Node& root = ctx.node();
-      if (root.has_create_subscription_stmt()) scan_text(root.create_subscription_stmt().conninfo(), ctx.stmt.begin);
-      if (root.has_alter_subscription_stmt()) scan_text(root.alter_subscription_stmt().conninfo(), ctx.stmt.begin);
-      // Literals the tree keeps as plain text fields rather than String nodes.
-      if (root.has_comment_stmt()) scan_text(root.comment_stmt().comment(), ctx.stmt.begin);
-      if (root.has_notify_stmt()) scan_text(root.notify_stmt().payload(), ctx.stmt.begin);
-      if (root.has_sec_label_stmt()) scan_text(root.sec_label_stmt().label(), ctx.stmt.begin);
-      tree::for_each_message(root, [&](const google::protobuf::Message& m) {
-        if (const auto* d = dynamic_cast<const pg_query::DefElem*>(&m)) {
-          def_elem(*d);
-        } else if (const auto* v = dynamic_cast<const pg_query::VariableSetStmt*>(&m)) {
-          if (v->kind() == pg_query::VAR_SET_VALUE && secrets::secret_name(v->name()))
-            for (const auto& a : v->args()) named_value(a, "a literal value for setting " + v->name());
-        } else if (const auto* f = dynamic_cast<const pg_query::FuncCall*>(&m)) {
-          func_call(*f);
-        } else if (const auto* c = dynamic_cast<const pg_query::A_Const*>(&m)) {
-          if (c->has_sval()) scan_text(c->sval().sval(), ctx.offset(c->location()));
-          return false;  // its String is scanned
-        } else if (const auto* s = dynamic_cast<const pg_query::String*>(&m)) {
-          // Function and DO bodies, option values: no location of their own.
-          scan_text(s->sval(), ctx.stmt.begin);
+    // What only the tree can tell: whose password it is, and values whose name says they are secret.
+    void structure(const pg_query::Node& root) {
+      switch (root.node_case()) {
+        case pg_query::Node::kCreateRoleStmt:
+          password_options(root.create_role_stmt().options(), " for role " + sql_ident(root.create_role_stmt().role()), true);
+          break;
+        case pg_query::Node::kAlterRoleStmt: {
+          const auto& r = root.alter_role_stmt();
+          password_options(r.options(), r.role().rolename().empty() ? "" : " for role " + sql_ident(r.role().rolename()), true);
+          break;
         }
+        case pg_query::Node::kCreateUserMappingStmt:
+          password_options(root.create_user_mapping_stmt().options(),
+                           " in the user mapping for server " + sql_ident(root.create_user_mapping_stmt().servername()), false);
+          break;
+        case pg_query::Node::kAlterUserMappingStmt:
+          password_options(root.alter_user_mapping_stmt().options(),
+                           " in the user mapping for server " + sql_ident(root.alter_user_mapping_stmt().servername()), false);
+          break;
+        case pg_query::Node::kCreateForeignServerStmt:
+          password_options(root.create_foreign_server_stmt().options(), " in the options of server " +
+                           sql_ident(root.create_foreign_server_stmt().servername()), false);
+          break;
+        case pg_query::Node::kAlterForeignServerStmt:
+          password_options(root.alter_foreign_server_stmt().options(), " in the options of server " +
+                           sql_ident(root.alter_foreign_server_stmt().servername()), false);
+          break;
+        case pg_query::Node::kVariableSetStmt: setting(root.variable_set_stmt()); break;
+        case pg_query::Node::kAlterDatabaseSetStmt: setting(root.alter_database_set_stmt().setstmt()); break;
+        case pg_query::Node::kAlterRoleSetStmt: setting(root.alter_role_set_stmt().setstmt()); break;
+        case pg_query::Node::kAlterSystemStmt: setting(root.alter_system_stmt().setstmt()); break;
+        default: break;
+      }
+      // Function calls can sit anywhere in a tree: walk it only when the text names one.
+      std::string_view t = text();
+      if (secrets::ifind(t, "set_config") == std::string_view::npos && secrets::ifind(t, "_secret") == std::string_view::npos)
+        return;
+      tree::for_each_message(root, [&](const google::protobuf::Message& m) {
+        if (const auto* f = dynamic_cast<const pg_query::FuncCall*>(&m)) func_call(*f);
         return true;
       });
+    }
+
+    void run() {
+      if (ctx.stmt.node) structure(ctx.node());
+      // Everything else by its shape, in the statement's own text: literals, bodies (a DO
+      // block's statements included), comment strings, and comments inside the statement.
+      std::string_view t = text();
+      for (const auto& h : secrets::find_secrets(t)) {
+        uint32_t begin = ctx.stmt.begin + static_cast<uint32_t>(h.pos);
+        const char* help = !h.password ? nullptr : h.what.find("ROLE") != std::string::npos ? kPasswordHelp : kConnectionHelp;
+        report({begin, begin + static_cast<uint32_t>(h.len)}, t.substr(h.pos, h.len), h.what, "", h.gravity, help);
+      }
     }
   };
 };

@@ -23,7 +23,7 @@ struct Hit {
   bool password = false;    // a password (help points at role/connection advice)
 };
 
-inline char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline bool iequals_at(std::string_view text, size_t pos, std::string_view word) {
   if (pos + word.size() > text.size()) return false;
@@ -32,10 +32,18 @@ inline bool iequals_at(std::string_view text, size_t pos, std::string_view word)
   return true;
 }
 
+// Case-insensitive find; word is lower case. Jumps between candidate first letters (memchr).
 inline size_t ifind(std::string_view text, std::string_view word, size_t from = 0) {
-  for (size_t i = from; i + word.size() <= text.size(); ++i)
+  if (word.empty()) return from <= text.size() ? from : std::string_view::npos;
+  char lc = word[0], uc = lc >= 'a' && lc <= 'z' ? static_cast<char>(lc - 'a' + 'A') : lc;
+  size_t next_l = text.find(lc, from), next_u = uc == lc ? std::string_view::npos : text.find(uc, from);
+  while (true) {
+    size_t i = std::min(next_l, next_u);
+    if (i == std::string_view::npos || i + word.size() > text.size()) return std::string_view::npos;
     if (iequals_at(text, i, word)) return i;
-  return std::string_view::npos;
+    if (i == next_l) next_l = text.find(lc, i + 1);
+    else next_u = text.find(uc, i + 1);
+  }
 }
 
 inline bool is_base64url(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
@@ -155,23 +163,36 @@ inline void find_url_passwords(std::string_view text, std::vector<Hit>& out) {
   }
 }
 
-// password=... in a libpq key=value connection string (dblink, postgres_fdw, subscriptions).
+// password=... in a libpq key=value connection string (dblink, postgres_fdw, subscriptions): the
+// run of text around it, up to a quote or a line end, must be nothing but key=value words, one of
+// them another conninfo key (so `WHERE user=u AND password=crypt(...)` is not one).
 inline void find_conninfo_passwords(std::string_view text, std::vector<Hit>& out) {
-  bool conninfo = false;
-  for (const char* key : {"host=", "hostaddr=", "dbname=", "user=", "port=", "sslmode="})
-    conninfo = conninfo || ifind(text, key) != std::string_view::npos;
-  if (!conninfo) return;
+  auto boundary = [](char c) { return c == '\'' || c == '"' || c == '\n' || c == '\r'; };
   for (size_t at = ifind(text, "password="); at != std::string_view::npos; at = ifind(text, "password=", at + 9)) {
-    if (at > 0 && !std::isspace(static_cast<unsigned char>(text[at - 1])) && text[at - 1] != '?' && text[at - 1] != '&')
-      continue;
-    size_t v = at + 9, end = v;
-    if (v < text.size() && text[v] == '\'') {
-      end = text.find('\'', ++v);
-      if (end == std::string_view::npos) continue;
-    } else {
-      while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '&' && text[end] != '\'')
-        ++end;
+    if (at > 0 && !std::isspace(static_cast<unsigned char>(text[at - 1])) && !boundary(text[at - 1])) continue;
+    size_t b = at, e = at;
+    while (b > 0 && !boundary(text[b - 1])) --b;
+    while (e < text.size() && !boundary(text[e])) ++e;
+    bool all_pairs = true, other_key = false;
+    for (size_t i = b; i < e;) {
+      while (i < e && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+      if (i >= e) break;
+      size_t k = i;
+      while (k < e && (std::isalpha(static_cast<unsigned char>(text[k])) || text[k] == '_')) ++k;
+      if (k == i || k >= e || text[k] != '=') {
+        all_pairs = false;
+        break;
+      }
+      std::string key;
+      for (size_t j = i; j < k; ++j) key += lower(text[j]);
+      for (const char* c : {"host", "hostaddr", "dbname", "user", "port", "sslmode", "application_name"})
+        other_key = other_key || key == c;
+      while (k < e && !std::isspace(static_cast<unsigned char>(text[k]))) ++k;
+      i = k;
     }
+    if (!all_pairs || !other_key) continue;
+    size_t v = at + 9, end = v;
+    while (end < e && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
     std::string_view password = text.substr(v, end - v);
     if (is_placeholder(password)) continue;
     out.push_back({v, password.size(), "a password in a connection string", Gravity::High, true});
@@ -190,8 +211,10 @@ inline Hit classify_role_password(size_t pos, std::string_view value) {
 
 // PASSWORD '...' in SQL text held in a string: a body or dynamic SQL that creates or alters a role.
 inline void find_role_password_text(std::string_view text, std::vector<Hit>& out) {
+  size_t first = ifind(text, "password");
+  if (first == std::string_view::npos) return;
   if (ifind(text, "role") == std::string_view::npos && ifind(text, "user") == std::string_view::npos) return;
-  for (size_t at = ifind(text, "password"); at != std::string_view::npos; at = ifind(text, "password", at + 8)) {
+  for (size_t at = first; at != std::string_view::npos; at = ifind(text, "password", at + 8)) {
     if ((at > 0 && is_word(text[at - 1])) || (at + 8 < text.size() && is_word(text[at + 8]))) continue;
     size_t q = at + 8;
     while (q < text.size() && std::isspace(static_cast<unsigned char>(text[q]))) ++q;
