@@ -17,6 +17,7 @@
 #include "analyzer/rule.h"
 #include "cli/commands.h"
 #include "reporters/reporter.h"
+#include "reporters/sarif_root.h"
 
 namespace fs = std::filesystem;
 
@@ -129,8 +130,9 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   opts.ignore = split_list(args.ignore);
   opts.jobs = args.jobs;
   // Only the text report shows source lines, fixes need the text they edit, and baseline
-  // fingerprints the statements findings point at.
-  opts.keep_sources = args.format == "text" || args.fix || args.diff || args.baseline || args.write_baseline;
+  // fingerprints the statements findings point at, as SARIF does the text they flag.
+  opts.keep_sources = args.format == "text" || args.format == "sarif" || args.fix || args.diff || args.baseline ||
+                      args.write_baseline;
   for (const auto& id : unknown_rule_ids(opts)) {
     auto it = opts.config.rules.find(id);
     if (it != opts.config.rules.end() && !opts.config.path.empty())
@@ -315,6 +317,8 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
                                            std::getenv("NO_COLOR") == nullptr);
   ropts.sarif_include_suppressed = args.sarif_include_suppressed;
   ropts.sarif_root = cwd.generic_string();
+  // Code scanning wants URIs relative to the repository, whichever folder pgsafe runs in.
+  if (args.format == "sarif") ropts.sarif_source_root = report::sarif_source_root(result.linted_paths, ropts.sarif_root);
   if (args.format == "json") report::write_json(out, rin, ropts);
   else if (args.format == "sarif") report::write_sarif(out, rin, ropts);
   else if (args.format == "github") report::write_github(out, rin, ropts);

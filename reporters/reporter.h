@@ -45,10 +45,14 @@ struct ReportInput {
 struct ReportOptions {
   bool color = false;                   // ANSI colours (text)
   bool sarif_include_suppressed = false;
-  std::string sarif_root;               // URIs are made relative to this directory ("" = as given);
-                                        // GitHub annotations use it too, as both want repo-relative paths
+  std::string sarif_root;               // the working directory: relative paths in diagnostics are relative
+                                        // to it; GitHub annotation paths are made relative to it ("" = as given)
   std::string information_uri = "https://github.com/pgsafe/pgsafe";  // SARIF tool.driver.informationUri
   size_t text_width = 100;              // text: help is wrapped to this many columns
+  // SARIF artifact URIs are relative to this directory, under uriBaseId %SRCROOT%: the repository
+  // root the CLI finds with sarif_source_root() (reporters/sarif_root.h). "" = sarif_root. Relative
+  // paths in diagnostics are still taken relative to sarif_root, the working directory.
+  std::string sarif_source_root;
 };
 
 // Counts active findings per severity and suppressed ones.

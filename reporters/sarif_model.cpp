@@ -23,10 +23,17 @@ void to_json(Json& j, const MultiformatMessageString& v) {
 
 void to_json(Json& j, const ReportingConfiguration& v) { j = Json{{"level", v.level}}; }
 
+void PropertyBag::add_tag(std::string tag) {
+  for (const auto& t : tags)
+    if (t == tag) return;
+  tags.push_back(std::move(tag));
+}
+
 void to_json(Json& j, const PropertyBag& v) {
   j = Json::object();
   put(j, "category", v.category);
   if (!v.tags.empty()) j["tags"] = v.tags;
+  put(j, "security-severity", v.security_severity);
 }
 
 void to_json(Json& j, const ReportingDescriptor& v) {
@@ -54,8 +61,9 @@ void to_json(Json& j, const Tool& v) { j = Json{{"driver", v.driver}}; }
 
 void to_json(Json& j, const ArtifactLocation& v) {
   j = Json::object();
-  j["uri"] = v.uri;
+  put(j, "uri", v.uri);
   put(j, "uriBaseId", v.uri_base_id);
+  put(j, "description", v.description);
 }
 
 void to_json(Json& j, const Region& v) {
@@ -109,6 +117,7 @@ void to_json(Json& j, const Result& v) {
   j["level"] = v.level;
   j["message"] = v.message;
   j["locations"] = v.locations;
+  if (!v.partial_fingerprints.empty()) j["partialFingerprints"] = v.partial_fingerprints;
   if (!v.suppressions.empty()) j["suppressions"] = v.suppressions;
   if (!v.fixes.empty()) j["fixes"] = v.fixes;
 }
@@ -116,6 +125,7 @@ void to_json(Json& j, const Result& v) {
 void to_json(Json& j, const Run& v) {
   j = Json::object();
   j["tool"] = v.tool;
+  if (!v.original_uri_base_ids.empty()) j["originalUriBaseIds"] = v.original_uri_base_ids;
   j["columnKind"] = v.column_kind;
   j["results"] = Json::array();
   for (const auto& r : v.results) j["results"].push_back(r);

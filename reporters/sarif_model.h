@@ -4,6 +4,7 @@
 // and nesting level lives here once. Optional members are left out of the output when unset,
 // as SARIF consumers expect absent rather than null properties.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,10 +35,16 @@ struct ReportingConfiguration {
   std::string level;  // "error" | "warning" | "note" | "none"
 };
 
-// §3.8 property bag, restricted to what pgsafe puts in it.
+// §3.8 property bag, restricted to what pgsafe puts in it. `tags` must hold distinct strings
+// (§3.8.4; the schema says uniqueItems), so it is only ever filled through add_tag.
 struct PropertyBag {
   std::optional<std::string> category;
   std::vector<std::string> tags;
+  // GitHub code scanning: a CVSS-like score, "0.0" to "10.0" as a string, on rules tagged
+  // "security"; it ranks their alerts Critical (>= 9.0), High (>= 7.0), Medium (>= 4.0) or Low.
+  std::optional<std::string> security_severity;
+
+  void add_tag(std::string tag);
 };
 
 // §3.49 reportingDescriptor: one per rule.
@@ -66,10 +73,12 @@ struct Tool {
   ToolComponent driver;
 };
 
-// §3.4 artifactLocation.
+// §3.4 artifactLocation. In results `uri` is always set; an entry of run.originalUriBaseIds may
+// carry only a description, leaving the base's absolute location to the consumer (§3.14.14).
 struct ArtifactLocation {
-  std::string uri;
+  std::optional<std::string> uri;
   std::optional<std::string> uri_base_id;
+  std::optional<Message> description;
 };
 
 // §3.30 region: 1-based lines and columns, endColumn one past the last character, plus the byte
@@ -124,6 +133,8 @@ struct Result {
   std::string level;  // "error" | "warning" | "note"
   Message message;
   std::vector<Location> locations;
+  // §3.27.17: what consumers match a result by across runs, besides rule and file. Omitted when empty.
+  std::map<std::string, std::string> partial_fingerprints;
   std::vector<Suppression> suppressions;  // omitted when empty: absent means "not suppressed"
   std::vector<Fix> fixes;
 };
@@ -132,6 +143,8 @@ struct Result {
 // found", whereas a missing one would say "results not computed".
 struct Run {
   Tool tool;
+  // §3.14.14: the uriBaseIds that artifact locations use, e.g. "%SRCROOT%". Omitted when empty.
+  std::map<std::string, ArtifactLocation> original_uri_base_ids;
   std::string column_kind = "unicodeCodePoints";
   std::vector<Result> results;
 };
