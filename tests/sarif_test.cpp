@@ -17,7 +17,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyzer/config.h"
 #include "analyzer/registry.h"
 #include "reporters/reporter.h"
 #include "reporters/sarif_root.h"
