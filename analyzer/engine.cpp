@@ -1,6 +1,7 @@
 #include "analyzer/engine.h"
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
@@ -172,6 +173,64 @@ struct RawFinding {
   std::optional<Range> range;
   std::vector<Range> edit_ranges;
 };
+
+// "schema.name" of the table a statement creates, read from its first words:
+// CREATE [GLOBAL|LOCAL] [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] [schema.]name; "" otherwise.
+std::string plainly_created_table(std::string_view text) {
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < text.size()) {
+      if (std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+      else if (text.compare(i, 2, "--") == 0) { while (i < text.size() && text[i] != '\n') ++i; }
+      else if (text.compare(i, 2, "/*") == 0) { size_t e = text.find("*/", i + 2); i = e == std::string_view::npos ? text.size() : e + 2; }
+      else break;
+    }
+  };
+  auto word = [&]() -> std::string {
+    skip_space();
+    std::string w;
+    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) w += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++])));
+    return w;
+  };
+  auto ident = [&]() -> std::string {
+    skip_space();
+    std::string w;
+    if (i < text.size() && text[i] == '"') {
+      for (++i; i < text.size(); ++i) {
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') { w += '"'; ++i; continue; }
+          ++i;
+          return w;
+        }
+        w += text[i];
+      }
+      return {};
+    }
+    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' || text[i] == '$'))
+      w += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++])));
+    return w;
+  };
+  if (word() != "create") return {};
+  std::string w = word();
+  if (w == "global" || w == "local") w = word();
+  if (w == "temp" || w == "temporary" || w == "unlogged") w = word();
+  if (w != "table") return {};
+  size_t mark = i;
+  if (word() == "if") {
+    if (word() != "not" || word() != "exists") return {};
+  } else {
+    i = mark;
+  }
+  std::string first = ident();
+  if (first.empty()) return {};
+  skip_space();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    std::string second = ident();
+    return second.empty() ? std::string() : Catalog::qualify(first, second);
+  }
+  return Catalog::qualify("", first);
+}
 
 class Run {
  public:
@@ -348,6 +407,15 @@ class Run {
       const parser::Statement& st = stmts[si];
       if (detect_exposure && st.node) exposure_.observe_statement(*st.node, f.path);
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
+      if (!st.node && st.parent < 0) {
+        // A statement that failed to parse still plainly names the table it creates: later
+        // statements on that table must not look like operations on an existing one.
+        std::string created = plainly_created_table(lf.source.text().substr(st.begin, st.end - st.begin));
+        if (!created.empty()) {
+          state.tables_created_in_file.insert(created);
+          if (state.in_transaction()) state.tables_created_in_transaction.insert(created);
+        }
+      }
       if (st.node) {
         advance(state, *st.node, catalog);  // reads the catalog as it stood before the statement
         if (replay) catalog.apply(*st.node, SourceRef{static_cast<int>(i), st.begin, st.end, st.base}, lf.source.text());
