@@ -98,7 +98,10 @@ class Loader {
       if (k == "pg_version") {
         auto v = value.as_integer();
         if (!v || v->get() < 13 || v->get() > 18) error(value, "pg_version must be a PostgreSQL major version from 13 to 18");
-        else out_.settings.pg_version = static_cast<int>(v->get());
+        else {
+          out_.settings.pg_version = static_cast<int>(v->get());
+          out_.settings.pg_version_explicit = true;
+        }
       } else if (k == "assume_in_transaction") {
         auto v = value.as_boolean();
         if (!v) error(value, "assume_in_transaction must be true or false");

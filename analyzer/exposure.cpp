@@ -16,8 +16,10 @@ bool is_api_role(std::string_view role) { return role == "anon" || role == "auth
 
 void ExposureDetector::observe_set(const MigrationSet& set) {
   if (exposed() || set.files.empty()) return;
+  // Absolute paths: `pgsafe lint migrations` run from supabase/ is the same project.
+  std::error_code aec;
   for (const auto& f : set.files)
-    if (f.path.find("supabase/migrations/") != std::string::npos) {
+    if (fs::absolute(fs::path(f.path), aec).generic_string().find("supabase/migrations/") != std::string::npos) {
       found("the migrations live in supabase/migrations (a Supabase project)");
       return;
     }

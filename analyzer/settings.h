@@ -7,7 +7,8 @@
 namespace pgsafe {
 
 struct Settings {
-  int pg_version = 17;  // the target server: lock and rewrite semantics (13-18), never the grammar
+  int pg_version = 17;
+  bool pg_version_explicit = false;  // set in .pgsafe.toml or with --pg-version (not the default)  // the target server: lock and rewrite semantics (13-18), never the grammar
   // The applier wraps each file in a transaction unless the file opts out.
   bool assume_in_transaction = true;
   // Schemas an HTTP API (PostgREST, Supabase, Hasura) serves to clients: the RLS, grant and view

@@ -115,6 +115,7 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       return exit_code::kUsage;
     }
     opts.config.settings.pg_version = *args.pg_version;
+    opts.config.settings.pg_version_explicit = true;
   }
   if (args.assume_in_transaction) opts.config.settings.assume_in_transaction = *args.assume_in_transaction;
   if (args.layout) {

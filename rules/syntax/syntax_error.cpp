@@ -15,17 +15,90 @@ const RuleMeta kMeta{
         "pgsafe parses every statement with the PostgreSQL 18 grammar (libpg_query 18), whatever "
         "`pg_version` says, so a statement it rejects is rejected by every PostgreSQL release: it will "
         "fail when the migration is applied, and cannot be checked by any other rule. The rest of the "
-        "file is still analysed.",
-    .help = "Fix the statement at the position shown. If the file is a template (placeholders such as "
+        "file is still analysed. Statements that parse but use syntax newer than the target server "
+        "(`pg_version`, default 17) are reported too: that server rejects them.",
+    .help = "Fix the statement at the position shown. When the statement is valid PostgreSQL but newer than "
+            "the target server (`pg_version`: a VIRTUAL generated column, a named NOT NULL constraint, NOT "
+            "ENFORCED, WITHOUT OVERLAPS and PERIOD need 18; SET EXPRESSION and MERGE ... RETURNING need 17; MERGE "
+            "needs 15), write it the way that server accepts (e.g. GENERATED ALWAYS AS (...) STORED) or raise "
+            "`pg_version` if the server is newer. If the file is a template (placeholders such as "
             "`{{ .Schema }}`), see `template_placeholders` in .pgsafe.toml.",
     .bad_example = "ALTER TABLE users ADD COLUMN email text NOT NUL;",
     .good_example = "ALTER TABLE users ADD COLUMN email text;",
 };
 
+// Syntax the PostgreSQL 18 grammar accepts but the target server (pg_version) does not: the
+// statement parses here and fails there.
+void too_new(const StatementContext& ctx, Findings& out, int location, int needs, const std::string& what) {
+  if (ctx.settings.pg_version >= needs) return;
+  // Only a target the project states makes this an error; the default (17) is a guess, and a
+  // project written for a newer server is told how to say so.
+  if (ctx.settings.pg_version_explicit) {
+    out.add(ctx.at_location(location, what + " needs PostgreSQL " + std::to_string(needs) + "; the target server (pg_version = " +
+                                          std::to_string(ctx.settings.pg_version) + ") rejects the statement"));
+    return;
+  }
+  Finding f = ctx.at_location(location, what + " needs PostgreSQL " + std::to_string(needs) + ", newer than the default target (" +
+                                            std::to_string(ctx.settings.pg_version) + "); set pg_version in .pgsafe.toml to your server's version");
+  f.severity = Severity::Info;
+  out.add(std::move(f));
+}
+
+void check_constraint_version(const StatementContext& ctx, Findings& out, const pg_query::Constraint& c, bool table_constraint) {
+  if (c.contype() == pg_query::CONSTR_GENERATED && c.generated_kind() == "v")
+    too_new(ctx, out, c.location(), 18, "a VIRTUAL generated column (GENERATED ALWAYS AS (...) without STORED)");
+  // CHECK and FOREIGN KEY constraints are enforced unless they say NOT ENFORCED.
+  if ((c.contype() == pg_query::CONSTR_CHECK || c.contype() == pg_query::CONSTR_FOREIGN) && !c.is_enforced())
+    too_new(ctx, out, c.location(), 18, "a NOT ENFORCED constraint");
+  if (table_constraint && c.contype() == pg_query::CONSTR_NOTNULL)
+    too_new(ctx, out, c.location(), 18, "a named NOT NULL table constraint (CONSTRAINT c NOT NULL col)");
+  if (c.without_overlaps()) too_new(ctx, out, c.location(), 18, "a temporal key (WITHOUT OVERLAPS)");
+  if (c.fk_with_period() || c.pk_with_period()) too_new(ctx, out, c.location(), 18, "a temporal foreign key (PERIOD)");
+}
+
+void check_target_version(const StatementContext& ctx, Findings& out) {
+  const pg_query::Node& n = ctx.node();
+  if (n.has_merge_stmt()) {
+    too_new(ctx, out, -1, 15, "MERGE");
+    if (n.merge_stmt().has_returning_clause()) too_new(ctx, out, -1, 17, "MERGE ... RETURNING");
+    return;
+  }
+  if (n.has_create_stmt()) {
+    for (const auto& e : n.create_stmt().table_elts()) {
+      if (e.has_constraint()) check_constraint_version(ctx, out, e.constraint(), true);
+      if (e.has_column_def())
+        for (const auto& k : e.column_def().constraints())
+          if (k.has_constraint()) check_constraint_version(ctx, out, k.constraint(), false);
+    }
+    return;
+  }
+  if (!n.has_alter_table_stmt()) return;
+  for (const auto& c : n.alter_table_stmt().cmds()) {
+    if (!c.has_alter_table_cmd()) continue;
+    const auto& cmd = c.alter_table_cmd();
+    if (cmd.subtype() == pg_query::AT_SetExpression) too_new(ctx, out, -1, 17, "ALTER COLUMN ... SET EXPRESSION");
+    if (cmd.subtype() == pg_query::AT_AddConstraint && cmd.def().has_constraint()) {
+      const auto& k = cmd.def().constraint();
+      check_constraint_version(ctx, out, k, true);
+      if (k.contype() == pg_query::CONSTR_NOTNULL && k.skip_validation())
+        too_new(ctx, out, k.location(), 18, "NOT NULL ... NOT VALID");
+    }
+    if (cmd.subtype() == pg_query::AT_AddColumn && cmd.def().has_column_def())
+      for (const auto& k : cmd.def().column_def().constraints())
+        if (k.has_constraint()) check_constraint_version(ctx, out, k.constraint(), false);
+  }
+}
+
 class SyntaxError final : public Rule {
  public:
-  std::vector<int> subscriptions() const override { return {kUnparsedStatement}; }
+  std::vector<int> subscriptions() const override {
+    return {kUnparsedStatement, pg_query::Node::kAlterTableStmt, pg_query::Node::kCreateStmt, pg_query::Node::kMergeStmt};
+  }
   void check(const StatementContext& ctx, Findings& out) override {
+    if (ctx.stmt.node) {
+      check_target_version(ctx, out);
+      return;
+    }
     const auto& err = *ctx.stmt.error;
     // A psql meta-command line gets its own, clearer finding (psql-meta-command).
     if (is_psql_meta_statement(ctx.source.text(), ctx.stmt)) return;
