@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/fingerprint.h"
 #include "parser/lexer.h"
 
 namespace fs = std::filesystem;
@@ -17,19 +18,6 @@ namespace pgsafe {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-// FNV-1a, 64 bits: stable across platforms and releases, which is all a fingerprint needs (it
-// tells a project's own statements apart; it is not a defence against crafted collisions).
-std::string fnv1a_hex(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 auto key_tuple(const BaselineEntry& e) { return std::tie(e.file, e.rule, e.fingerprint, e.occurrence); }
 

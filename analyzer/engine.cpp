@@ -473,10 +473,7 @@ class Run {
     };
     if (state.in_transaction()) {
       // Statements on an index: when the catalog does not know the index, its table is unknown.
-      bool on_index = (node.has_drop_stmt() && node.drop_stmt().remove_type() == pg_query::OBJECT_INDEX) ||
-                      (node.has_reindex_stmt() && node.reindex_stmt().kind() == pg_query::REINDEX_OBJECT_INDEX) ||
-                      (node.has_alter_table_stmt() && node.alter_table_stmt().objtype() == pg_query::OBJECT_INDEX) ||
-                      (node.has_rename_stmt() && node.rename_stmt().rename_type() == pg_query::OBJECT_INDEX);
+      bool on_index = acts_on_index(node);
       // Locks on tables nobody else can see yet (created in this file or transaction) block no one.
       for (const auto& lock : statement_locks(before, node)) {
         // An index known to the catalog is listed with its table; the table is what others wait for.

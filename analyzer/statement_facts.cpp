@@ -44,4 +44,11 @@ std::string no_transaction_reason(const pg_query::Node& stmt) {
 
 bool cannot_run_in_transaction(const pg_query::Node& stmt) { return !no_transaction_reason(stmt).empty(); }
 
+bool acts_on_index(const pg_query::Node& n) {
+  return (n.has_drop_stmt() && n.drop_stmt().remove_type() == pg_query::OBJECT_INDEX) ||
+         (n.has_reindex_stmt() && n.reindex_stmt().kind() == pg_query::REINDEX_OBJECT_INDEX) ||
+         (n.has_alter_table_stmt() && n.alter_table_stmt().objtype() == pg_query::OBJECT_INDEX) ||
+         (n.has_rename_stmt() && n.rename_stmt().rename_type() == pg_query::OBJECT_INDEX);
+}
+
 }  // namespace pgsafe

@@ -10,5 +10,8 @@ namespace pgsafe {
 bool cannot_run_in_transaction(const pg_query::Node& stmt);
 // Why, for messages: "CREATE INDEX CONCURRENTLY", "VACUUM", ...
 std::string no_transaction_reason(const pg_query::Node& stmt);
+// DROP INDEX, REINDEX INDEX, ALTER INDEX (and its RENAME): statements that name an index, whose
+// table is known only when the catalog knows the index.
+bool acts_on_index(const pg_query::Node& stmt);
 
 }  // namespace pgsafe

@@ -9,6 +9,7 @@
 #include <map>
 #include <tuple>
 
+#include "analyzer/fingerprint.h"
 #include "reporters/format_util.h"
 #include "reporters/reporter.h"
 #include "reporters/sarif_model.h"
@@ -147,20 +148,6 @@ std::string collapse_whitespace(std::string_view text) {
     out += c;
   }
   return out;
-}
-
-// FNV-1a, 64 bits, as 16 hex digits: stable across platforms and releases, which is what a
-// fingerprint needs (it tells one repository's findings apart; it is no defence against
-// crafted collisions).
-std::string fnv1a_hex(std::string_view bytes) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
 }
 
 // The flagged text of a finding: its range in the file's source, or "" for a finding about the

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "analyzer/statement_facts.h"
 #include "rules/transactions/tx_support.h"
 
 namespace pgsafe::rules {
@@ -51,7 +52,7 @@ class MultipleAccessExclusiveTables final : public Rule {
     if (already.empty()) return;
     for (const auto& l : transactions::heavy_locks(ctx)) {
       if (l.mode != "ACCESS EXCLUSIVE" || ctx.catalog.find_index(l.relation)) continue;
-      if (on_index(ctx.node()) && !ctx.catalog.find_table(l.relation)) continue;  // an unknown index's table
+      if (acts_on_index(ctx.node()) && !ctx.catalog.find_table(l.relation)) continue;  // an unknown index's table
       // Views hold no rows: locking one blocks its readers briefly, not a table's writers, and
       // migrations drop and re-create them around table changes all the time.
       if (ctx.catalog.find_view(l.relation)) continue;
@@ -82,11 +83,6 @@ class MultipleAccessExclusiveTables final : public Rule {
     std::vector<std::string> later;      // locked after it in the same transaction
   };
 
-  static bool on_index(const pg_query::Node& n) {
-    return (n.has_drop_stmt() && n.drop_stmt().remove_type() == pg_query::OBJECT_INDEX) ||
-           (n.has_reindex_stmt() && n.reindex_stmt().kind() == pg_query::REINDEX_OBJECT_INDEX) ||
-           (n.has_alter_table_stmt() && n.alter_table_stmt().objtype() == pg_query::OBJECT_INDEX);
-  }
   static std::vector<std::string> real_tables(const StatementContext& ctx, const std::vector<std::string>& held) {
     std::vector<std::string> out;
     for (const auto& t : held)
