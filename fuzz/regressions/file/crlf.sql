@@ -1,0 +1,7 @@
+CREATE TABLE users (id bigint PRIMARY KEY, email text);
+ALTER TABLE users ADD COLUMN org_id bigint REFERENCES orgs (id);
+CREATE INDEX users_email_idx ON users (email);
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+-- pgsafe-ignore ban-drop-column: the column moved to profiles (OPS-1)
+ALTER TABLE users DROP COLUMN email;
+

@@ -1,0 +1,3 @@
+CREATE TABLE café (id int);
+SELECT 'À¯', 'í €';
+SELECT 'â‚
