@@ -101,10 +101,7 @@ int ApplyRun::run() {
     print_error(err_, "--lock-timeout and --statement-timeout take durations such as 500ms, 10s, 5min, 1h");
     return exit_code::kUsage;
   }
-  if (o_.lock_wait < 0) {
-    print_error(err_, "--lock-wait must not be negative");
-    return exit_code::kUsage;
-  }
+  if (!check_seconds("--lock-wait", o_.lock_wait, err_)) return exit_code::kUsage;
   key_ = lock_key(o_.history_schema);
   if (int code = prepare_local()) return code;
   if (int code = connect_all()) return code;

@@ -4,6 +4,9 @@
 
 #include <iostream>
 
+#include "applier/conninfo.h"
+#include "applier/session.h"
+
 namespace pgsafe::applier {
 
 namespace {
@@ -22,12 +25,25 @@ Args& args() {
   return a;
 }
 
+// A plain number of seconds, 0 to kMaxWaitSeconds, checked on the text before CLI11 converts it
+// (which would take inf, nan, 1e300 and 0x10).
+CLI::Validator seconds() {
+  return CLI::Validator(
+      [](std::string& s) {
+        double v = 0;
+        std::string why;
+        return parse_seconds(s, kMaxWaitSeconds, v, why) ? std::string() : why;
+      },
+      "SECONDS");
+}
+
 void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--db", o.db, "libpq URL or conninfo (default: $DATABASE_URL, then PG* variables)");
   cmd->add_option("--dir", o.dir, "Migrations folder (default: migrations_dir, supabase/migrations, migrations)");
   cmd->add_option("--config,-c", o.config, "Config file (default: nearest .pgsafe.toml)");
   cmd->add_option("--history-schema", o.history_schema, "Schema of the history tables")->capture_default_str();
-  cmd->add_option("--wait", o.wait, "Retry an unreachable or starting server for this many seconds");
+  cmd->add_option("--wait", o.wait, "Retry an unreachable or starting server for this many seconds (0 to 86400)")
+      ->check(seconds());
   cmd->add_option("--connect-timeout", o.connect_timeout, "Seconds per connection attempt")->capture_default_str();
 }
 
@@ -35,6 +51,10 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
 
 void register_commands(CLI::App& app) {
   Args& a = args();
+  // CLI11 quotes an argument it did not expect (`pgsafe status postgresql://u:pw@h/db`, with
+  // --db forgotten): its messages get the same redaction as the connection errors.
+  app.failure_message(
+      [](const CLI::App* from, const CLI::Error& e) { return redact(CLI::FailureMessage::simple(from, e), ""); });
   a.apply_cmd = app.add_subcommand("apply", "Apply pending migrations that pass the lint gate, in order, each once");
   auto* c = a.apply_cmd;
   add_common(c, a.apply);
@@ -46,11 +66,14 @@ void register_commands(CLI::App& app) {
   c->add_option("--reason", a.apply.reason, "Why (for --emergency and --baseline; logged)");
   c->add_flag("--allow-out-of-order", a.apply.allow_out_of_order, "Apply pending files older than applied ones");
   c->add_option("--baseline", a.apply.baseline, "Record versions up to VERSION as already present (database without history)");
-  c->add_option("--lock-wait", a.apply.lock_wait, "Seconds to wait for another applier's lock")->capture_default_str();
+  c->add_option("--lock-wait", a.apply.lock_wait, "Seconds to wait for another applier's lock (0 to 86400)")
+      ->capture_default_str()
+      ->check(seconds());
   c->add_option("--lock-timeout", a.apply.lock_timeout, "lock_timeout for each file")->capture_default_str();
   c->add_option("--statement-timeout", a.apply.statement_timeout, "statement_timeout for each file")->capture_default_str();
   c->footer(
-      "Exit codes: 0 done or nothing to do, 1 lint gate refused a file, 2 usage/config, 3 validation "
+      "Exit codes: 0 done or nothing to do, 1 lint gate refused a file, 2 usage/config (a connection string "
+      "refused before connecting included), 3 validation "
       "(checksum mismatch, missing or out-of-order file, database without history), 4 lock wait timed out, "
       "5 connection/authentication, 6 a migration failed and was rolled back, 7 a non-transactional migration "
       "was interrupted (repair needed), 8 approval required or wrong plan hash.");
@@ -68,7 +91,9 @@ void register_commands(CLI::App& app) {
   g->add_option("--mark-applied", a.repair.mark_applied, "VERSION: record it as applied");
   g->add_option("--mark-rolled-back", a.repair.mark_rolled_back, "VERSION: remove it from the history (runs again)");
   g->add_option("--reason", a.repair.reason, "Why (required; logged)");
-  g->add_option("--lock-wait", a.repair.lock_wait, "Seconds to wait for another applier's lock")->capture_default_str();
+  g->add_option("--lock-wait", a.repair.lock_wait, "Seconds to wait for another applier's lock (0 to 86400)")
+      ->capture_default_str()
+      ->check(seconds());
 }
 
 bool dispatch(CLI::App& app, int& code) {

@@ -44,7 +44,7 @@ LockAttempt acquire_lock(Connection& lock_conn, LockKey key, double wait_seconds
                          const std::function<void(const std::string&)>& waiting) {
   LockAttempt a;
   auto start = std::chrono::steady_clock::now();
-  auto deadline = start + std::chrono::milliseconds(static_cast<long long>(std::max(0.0, wait_seconds) * 1000));
+  auto deadline = start + wait_duration(wait_seconds);
   auto backoff = std::chrono::milliseconds(50);
   bool told = false;
   for (;;) {

@@ -1,5 +1,6 @@
 #include "applier/pg.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -94,32 +95,10 @@ void Connection::on_notice(std::function<void(const std::string&)> fn) {
       notice_.get());
 }
 
-std::string redact(const std::string& text, const std::string& conninfo) {
-  std::vector<std::string> secrets;
-  if (!conninfo.empty()) {
-    char* errmsg = nullptr;
-    PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &errmsg);
-    if (errmsg) PQfreemem(errmsg);
-    if (opts) {
-      for (PQconninfoOption* o = opts; o->keyword; ++o)
-        if (std::string(o->keyword) == "password" && o->val && *o->val) secrets.emplace_back(o->val);
-      PQconninfoFree(opts);
-    }
-  }
-  if (const char* p = std::getenv("PGPASSWORD"); p && *p) secrets.emplace_back(p);
-  std::string out = text;
-  for (const auto& s : secrets) {
-    for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 3)) out.replace(pos, s.size(), "***");
-  }
-  // A URL that failed to parse may still be echoed with its user:password@ part.
-  for (size_t at = out.find("://"); at != std::string::npos; at = out.find("://", at + 3)) {
-    size_t start = at + 3, end = out.find_first_of("@/ \"'", start);
-    if (end != std::string::npos && out[end] == '@') {
-      size_t colon = out.find(':', start);
-      if (colon != std::string::npos && colon < end) out.replace(colon + 1, end - colon - 1, "***");
-    }
-  }
-  return out;
+std::chrono::milliseconds wait_duration(double seconds) {
+  constexpr double kYear = 365.0 * 24 * 3600;
+  if (!(seconds > 0)) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(static_cast<long long>(std::min(seconds, kYear) * 1000));
 }
 
 std::string quote_ident(const std::string& s) {
@@ -144,6 +123,13 @@ std::string trim_message(std::string m) {
 
 ConnectResult connect(const ConnectOptions& opts) {
   ConnectResult out;
+  // Callers check it first (a usage error); never hand libpq a string it may echo unredacted.
+  if (!opts.conninfo.empty()) {
+    if (auto problem = check_conninfo(opts.conninfo, "the connection string")) {
+      out.error = *problem;
+      return out;
+    }
+  }
   std::string timeout = std::to_string(opts.connect_timeout);
   // Order matters: the user's conninfo overrides our connect_timeout default; our
   // application_name comes last so a waiting applier can always name the lock holder.
@@ -159,14 +145,14 @@ ConnectResult connect(const ConnectOptions& opts) {
   keys.push_back(nullptr);
   values.push_back(nullptr);
 
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(static_cast<long long>(opts.wait_seconds * 1000));
+  auto deadline = std::chrono::steady_clock::now() + wait_duration(opts.wait_seconds);
   auto backoff = std::chrono::milliseconds(200);
   for (;;) {
     Connection c(PQconnectdbParams(keys.data(), values.data(), 1));
     if (c.get() && PQstatus(c.get()) == CONNECTION_OK) {
-      out.target = std::string(PQhost(c.get())) + ":" + PQport(c.get()) + "/" + PQdb(c.get()) + " as " +
-                   PQuser(c.get());
+      out.target = redact(std::string(PQhost(c.get())) + ":" + PQport(c.get()) + "/" + PQdb(c.get()) + " as " +
+                              PQuser(c.get()),
+                          opts.conninfo);
       out.conn = std::move(c);
       out.error.clear();
       return out;
@@ -174,8 +160,9 @@ ConnectResult connect(const ConnectOptions& opts) {
     out.error = redact(trim_message(c.get() ? PQerrorMessage(c.get()) : "out of memory"), opts.conninfo);
     if (c.get() && PQdb(c.get())) {
       const char* host = PQhost(c.get());
-      out.target = std::string(host ? host : "") + ":" + (PQport(c.get()) ? PQport(c.get()) : "") + "/" +
-                   PQdb(c.get()) + " as " + (PQuser(c.get()) ? PQuser(c.get()) : "");
+      out.target = redact(std::string(host ? host : "") + ":" + (PQport(c.get()) ? PQport(c.get()) : "") + "/" +
+                              PQdb(c.get()) + " as " + (PQuser(c.get()) ? PQuser(c.get()) : ""),
+                          opts.conninfo);
     }
     if (opts.wait_seconds <= 0 || std::chrono::steady_clock::now() + backoff > deadline) return out;
     // Only a server that is not up (yet) is worth waiting for; a wrong password or a missing

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "applier/conninfo.h"
+
 namespace pgsafe::applier {
 
 struct ResultDeleter {
@@ -71,13 +73,14 @@ struct ConnectOptions {
 struct ConnectResult {
   Connection conn;
   std::string error;              // password redacted; "" on success
-  std::string target;             // "host:port/db as user", for messages (no password)
+  std::string target;             // "host:port/db as user", for messages (redacted too)
 };
 
 ConnectResult connect(const ConnectOptions& opts);
 
-// Replace every occurrence of the conninfo's password in text.
-std::string redact(const std::string& text, const std::string& conninfo);
+// seconds (--wait, --lock-wait) as a duration that clock arithmetic can take: 0 for anything not
+// positive (or NaN), at most a year, whatever a caller that skipped validation passes.
+std::chrono::milliseconds wait_duration(double seconds);
 // 'text' quoted as an SQL literal / identifier.
 std::string quote_ident(const std::string& s);
 

@@ -12,7 +12,7 @@ namespace pgsafe::applier {
 
 int run_repair(const RepairOptions& opts, std::ostream& out, std::ostream& err) {
   using json = nlohmann::json;
-  if (!check_common(opts, err)) return exit_code::kUsage;
+  if (!check_common(opts, err) || !check_seconds("--lock-wait", opts.lock_wait, err)) return exit_code::kUsage;
   int actions = (opts.accept_checksum ? 1 : 0) + (opts.mark_applied ? 1 : 0) + (opts.mark_rolled_back ? 1 : 0);
   if (actions != 1) {
     print_error(err, "repair takes exactly one of --accept-checksum, --mark-applied, --mark-rolled-back");

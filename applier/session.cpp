@@ -4,6 +4,8 @@
 #include <ostream>
 #include <regex>
 
+#include "applier/conninfo.h"
+
 namespace pgsafe::applier {
 
 std::string application_name() { return std::string("pgsafe/") + PGSAFE_VERSION; }
@@ -65,8 +67,24 @@ bool check_common(const CommonOptions& opts, std::ostream& err) {
     print_error(err, "--connect-timeout must be at least 1 second");
     return false;
   }
-  if (opts.wait < 0) {
-    print_error(err, "--wait must not be negative");
+  if (!check_seconds("--wait", opts.wait, err)) return false;
+  // The connection string, before anything could echo it.
+  std::string source = opts.db ? "--db" : "$DATABASE_URL";
+  std::string conninfo = conninfo_of(opts);
+  if (opts.db || !conninfo.empty()) {
+    if (auto problem = check_conninfo(conninfo, source)) {
+      print_error(err, *problem);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool check_seconds(const char* flag, double seconds, std::ostream& err) {
+  // NaN fails every comparison: written so that it fails this one.
+  if (!(seconds >= 0 && seconds <= kMaxWaitSeconds)) {
+    print_error(err, std::string(flag) + " takes a number of seconds from 0 to " +
+                         std::to_string(static_cast<long long>(kMaxWaitSeconds)));
     return false;
   }
   return true;

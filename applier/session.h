@@ -10,14 +10,20 @@
 namespace pgsafe::applier {
 
 std::string application_name();  // pgsafe/<version>
+// The longest --wait or --lock-wait, in seconds: a day.
+inline constexpr double kMaxWaitSeconds = 86400;
 // --db, else $DATABASE_URL, else "" (libpq's PG* variables).
 std::string conninfo_of(const CommonOptions& opts);
 // Connect or explain why not (password never shown). False after printing to err.
 bool open_connection(const CommonOptions& opts, Connection& conn, std::ostream& err, std::string* error_out = nullptr);
 // Per-session settings pgsafe relies on; called after connecting and after each DISCARD ALL.
 void prepare_session(Connection& conn);
-// Common option checks; false after printing a usage error.
+// Common option checks, the connection string's included (see conninfo.h); false after printing
+// a usage error.
 bool check_common(const CommonOptions& opts, std::ostream& err);
+// A number of seconds (--wait, --lock-wait) that is finite, not negative and at most
+// kMaxWaitSeconds; false after printing a usage error naming flag.
+bool check_seconds(const char* flag, double seconds, std::ostream& err);
 // A PostgreSQL interval literal such as 10s, 500ms, 1h, 2min (no quoting games).
 bool valid_duration(const std::string& s);
 void print_error(std::ostream& err, const std::string& message);

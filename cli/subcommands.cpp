@@ -18,18 +18,20 @@ std::string exit_codes_footer(std::string_view command) {
     return "Exit codes without --db: 0 planned, 2 usage, config or input error (unknown path, file that cannot be "
            "read or parsed).\n"
            "With --db (the applier's codes, see docs/applier.md): 0 planned, 1 the lint gate refused a file, "
-           "2 usage, config or input error, 3 validation (checksum mismatch, applied file missing, out of order, "
-           "database without history), 5 connection or authentication failed, 7 an interrupted non-transactional "
+           "2 usage, config or input error (a connection string refused before connecting included), "
+           "3 validation (checksum mismatch, applied file missing, out of order, database without history), 5 connection or authentication failed, 7 an interrupted non-transactional "
            "migration needs `pgsafe repair`.";
   if (command == "schema")
     return "Exit codes: 0 printed, 2 usage, config or input error (unknown --format, file that cannot be read or "
            "parsed).";
   if (command == "status")
-    return "Exit codes: 0 shown (with --exit-code: everything applied), 2 usage or config error, 3 with --exit-code: "
+    return "Exit codes: 0 shown (with --exit-code: everything applied), 2 usage or config error (a connection string "
+           "refused before connecting included), 3 with --exit-code: "
            "something is pending, modified, missing or out of order, 5 connection or authentication failed, "
            "7 with --exit-code: a file needs `pgsafe repair`.";
   if (command == "repair")
-    return "Exit codes: 0 repaired, 2 usage, config or input error (no --reason, not exactly one action), 3 no history "
+    return "Exit codes: 0 repaired, 2 usage, config or input error (no --reason, not exactly one action, a connection "
+           "string refused before connecting), 3 no history "
            "to repair, or the version is not in a state this repair applies to, 4 the migration lock was not free within --lock-wait, 5 connection, "
            "authentication or history query failed.";
   return {};
