@@ -1,12 +1,14 @@
 #include "analyzer/config.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <tuple>
 #include <sstream>
 
 #include <toml++/toml.h>
 
+#include "analyzer/duration.h"
 #include "analyzer/registry.h"
 #include "analyzer/suggest.h"
 
@@ -215,6 +217,21 @@ class Loader {
            (given.empty() ? std::string() : did_you_mean(given, kSeverities));
   }
 
+  // A configured value for an error message: control characters escaped, at most 80 bytes.
+  static std::string printable(std::string_view v) {
+    std::string out;
+    for (unsigned char c : v.substr(0, 80)) {
+      if (c == '\n') out += "\\n";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20 || c == 0x7f) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02X", c);
+        out += hex;
+      } else out += static_cast<char>(c);
+    }
+    return v.size() > 80 ? out + "..." : out;
+  }
+
   // A rule option's value against what the rule declares: its type, and its choices if any.
   // True when it may be used.
   bool check_option(const std::string& id, const RuleOption& opt, const toml::node& value) {
@@ -224,6 +241,12 @@ class Loader {
       auto v = value.as_string();
       if (!v) return error(value, what + " must be a string"), false;
       values.push_back(v->get());
+    } else if (opt.type == "duration") {
+      // Written into SQL by a fix: only a PostgreSQL duration may pass (analyzer/duration.h).
+      auto v = value.as_string();
+      if (!v) return error(value, what + " must be a string, a duration such as \"2s\""), false;
+      if (auto problem = timeout_problem(v->get()))
+        return error(value, what + " cannot be '" + printable(v->get()) + "': it " + *problem), false;
     } else if (opt.type == "bool") {
       if (!value.as_boolean()) return error(value, what + " must be true or false"), false;
     } else if (opt.type == "integer") {

@@ -5,10 +5,37 @@
 
 namespace pgsafe {
 
+namespace {
+
+// The line ending of the line holding `offset`: "\r\n" or "\n"; for a last line without one, the
+// file's majority (a file with no line break at all: "\n").
+std::string_view line_ending_at(const std::string& text, size_t offset) {
+  size_t nl = text.find('\n', offset);
+  if (nl != std::string::npos) return nl > 0 && text[nl - 1] == '\r' ? "\r\n" : "\n";
+  size_t crlf = 0, lf = 0;
+  for (size_t i = text.find('\n'); i != std::string::npos; i = text.find('\n', i + 1))
+    ++(i > 0 && text[i - 1] == '\r' ? crlf : lf);
+  return crlf > lf ? "\r\n" : "\n";
+}
+
+// Rules write their edits with "\n"; a file written with "\r\n" gets "\r\n" in what is inserted.
+std::string with_line_ending(const std::string& insert, std::string_view ending) {
+  if (ending == "\n" || insert.find('\n') == std::string::npos) return insert;
+  std::string out;
+  out.reserve(insert.size() + 8);
+  for (size_t i = 0; i < insert.size(); ++i) {
+    if (insert[i] == '\n' && (i == 0 || insert[i - 1] != '\r')) out += '\r';
+    out += insert[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 FixResult apply_fixes(const std::string& text, const std::vector<const Diagnostic*>& diags, bool include_unsafe) {
   struct Chosen {
     uint32_t begin, end;
-    const std::string* new_text;
+    std::string new_text;
   };
   std::vector<Chosen> chosen;
   FixResult out;
@@ -31,13 +58,15 @@ FixResult apply_fixes(const std::string& text, const std::vector<const Diagnosti
       if (en < b || en > text.size() || overlaps(b, en)) { ok = false; break; }
     }
     if (!ok) continue;
-    for (const auto& e : d->fix->edits) chosen.push_back({e.range.start.offset, e.range.end.offset, &e.new_text});
+    for (const auto& e : d->fix->edits)
+      chosen.push_back({e.range.start.offset, e.range.end.offset,
+                        with_line_ending(e.new_text, line_ending_at(text, e.range.start.offset))});
     ++out.applied;
     out.rules.push_back(d->rule);
   }
   std::sort(chosen.begin(), chosen.end(), [](const Chosen& a, const Chosen& b) { return a.begin > b.begin; });
   out.text = text;
-  for (const auto& c : chosen) out.text.replace(c.begin, c.end - c.begin, *c.new_text);
+  for (const auto& c : chosen) out.text.replace(c.begin, c.end - c.begin, c.new_text);
   return out;
 }
 

@@ -10,7 +10,7 @@ namespace pgsafe {
 
 struct RuleOption {
   std::string_view name;
-  std::string_view type;         // "string", "bool", "integer", "string-list"
+  std::string_view type;         // "string", "bool", "integer", "string-list", "duration" (see analyzer/duration.h)
   std::string_view default_value;
   std::string_view description;
   std::string_view choices = {};  // comma-separated allowed values (each element of a list); empty: any

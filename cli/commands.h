@@ -32,6 +32,7 @@ struct LintArgs {
   bool fix = false;            // rewrite files with the findings' fixes
   bool unsafe_fixes = false;   // include fixes not marked safe
   bool diff = false;           // print the fixes as a unified diff, write nothing
+  bool fix_force = false;      // with --fix: also rewrite links, hard-linked and read-only files
   std::optional<std::string> baseline;        // hide the findings this baseline file records
   std::optional<std::string> write_baseline;  // record the findings in this file instead of reporting
   bool staged = false;         // read from the git index (also when GIT_INDEX_FILE says a hook runs)

@@ -1,5 +1,7 @@
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -160,6 +162,10 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
     err << "pgsafe: error: --write-baseline records findings; run --fix or --diff separately\n";
     return exit_code::kUsage;
   }
+  if (args.fix_force && !args.fix) {
+    err << "pgsafe: error: --fix-force goes with --fix\n";
+    return exit_code::kUsage;
+  }
   if (args.staged && (args.fix || args.diff)) {
     err << "pgsafe: error: --fix and --diff edit the work tree; they cannot be combined with --staged\n";
     return exit_code::kUsage;
@@ -247,19 +253,53 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       if (!args.quiet) err << (fixed.empty() ? "no fixes to apply" : std::to_string(applied) + (applied == 1 ? " fix in " : " fixes in ") + std::to_string(fixed.size()) + (fixed.size() == 1 ? " file" : " files")) << "\n";
       return fixed.empty() ? exit_code::kOk : exit_code::kFindings;
     }
+    // A write past the file size limit (ulimit -f) then fails with EFBIG and is reported like a
+    // full disk, instead of killing pgsafe between writing and cleaning up.
+    std::signal(SIGXFSZ, SIG_IGN);
+    std::vector<std::string> on_disk;
     for (const auto& [path, text] : fixed) {
       bool is_stdin = false;
       for (const auto& f : set.files) is_stdin = is_stdin || (f.path == path && f.from_stdin);
-      if (is_stdin) {
+      if (!is_stdin) on_disk.push_back(path);
+    }
+    // Links, hard-linked, read-only and foreign files are refused before anything is written,
+    // so a refusal never leaves a set half fixed.
+    bool refused = false;
+    for (const auto& path : on_disk)
+      if (auto why = rewrite_refusal(path, args.fix_force)) {
+        err << "pgsafe: error: " << path << ": not fixed: " << *why
+            << (args.fix_force ? "" : "; --fix-force rewrites it anyway (see docs/fix.md)") << "\n";
+        refused = true;
+      }
+    if (refused) {
+      err << "pgsafe: nothing fixed\n";
+      return exit_code::kUsage;
+    }
+    std::vector<std::string> written;
+    for (const auto& [path, text] : fixed) {
+      if (std::find(on_disk.begin(), on_disk.end(), path) == on_disk.end()) {
         out << text;  // fixing stdin prints the fixed SQL, as formatters do
         continue;
       }
-      // Write beside the file and rename over it, so a crash never leaves half a migration.
+      // Write beside the file and rename over it, so a crash or a full disk never leaves half a
+      // migration; the file must still hold what was linted.
+      RewriteOptions wopts;
+      wopts.force = args.fix_force;
+      wopts.expected = original[path];
       std::string why;
-      if (!write_file_atomically(path, text, why)) {
-        err << "pgsafe: error: " << path << ": cannot write the fixed file: " << why << "\n";
+      bool replaced = false;
+      if (!rewrite_file(path, text, wopts, why, &replaced)) {
+        if (replaced) err << "pgsafe: error: " << path << ": fixed, but " << why << "\n";
+        else err << "pgsafe: error: " << path << ": not fixed, the file is unchanged: " << why << "\n";
+        if (replaced) written.push_back(path);
+        if (!written.empty()) {
+          err << "pgsafe: fixed before the error:";
+          for (const auto& w : written) err << " " << w;
+          err << "\n";
+        }
         return exit_code::kUsage;
       }
+      written.push_back(path);
     }
     if (!args.quiet) err << "fixed " << applied << " finding" << (applied == 1 ? "" : "s") << " in " << fixed.size() << " file" << (fixed.size() == 1 ? "" : "s") << "\n";
     if (uses_stdin && !fixed.empty()) return exit_code::kOk;
@@ -273,6 +313,7 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       err << "pgsafe: baseline not written: input errors first\n";
       return exit_code::kUsage;
     }
+    std::signal(SIGXFSZ, SIG_IGN);  // a write past ulimit -f fails and is reported (see --fix)
     const std::string& file = *args.write_baseline;
     fs::path dir = baseline_dir(file);
     // Entries for files and rules outside this run are kept, so a run over a few files does not

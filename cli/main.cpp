@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
   lint_cmd->add_flag("--fix", lint.fix, "Apply the fixes of findings that have one (safe ones only), rewriting the files");
   lint_cmd->add_flag("--unsafe-fixes", lint.unsafe_fixes, "With --fix or --diff: also apply fixes not marked safe");
   lint_cmd->add_flag("--diff", lint.diff, "Print the fixes as a unified diff instead of writing them");
+  lint_cmd->add_flag("--fix-force", lint.fix_force,
+                     "With --fix: also rewrite a migration that is a symbolic link (its target is written, the link "
+                     "kept), has other hard links (they keep the old text), is read-only, or whose owner cannot be kept");
   lint_cmd->add_option("--baseline", lint.baseline, "Report only findings not recorded in this baseline file");
   lint_cmd->add_option("--write-baseline", lint.write_baseline, "Record today's findings in this file (and report none)");
   lint_cmd->add_flag("--staged", lint.staged,

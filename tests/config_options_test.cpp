@@ -108,7 +108,8 @@ TEST_CASE("every declared option has a known type and its default among its choi
   for (const RuleDef* def : all_rules()) {
     for (const auto& o : meta_of(*def).options) {
       INFO(meta_of(*def).id << " option " << o.name);
-      CHECK((o.type == "string" || o.type == "bool" || o.type == "integer" || o.type == "string-list"));
+      CHECK((o.type == "string" || o.type == "bool" || o.type == "integer" || o.type == "string-list" ||
+             o.type == "duration"));
       if (o.choices.empty()) continue;
       // The default, as TOML, must itself pass validation.
       Config c;

@@ -28,7 +28,7 @@ const RuleMeta kMeta{
     .good_example = "SET lock_timeout = '2s';\n"
                     "ALTER TABLE orders ADD COLUMN note text;",
     .locks = "whatever the statement takes: SHARE or stronger on a table that already exists",
-    .options = {{"value", "string", "2s", "the lock_timeout the fix sets"}},
+    .options = {{"value", "duration", "\"2s\"", "the lock_timeout the fix sets, a number and a unit: us, ms, s, min, h or d"}},
 };
 
 class RequireLockTimeout final : public transactions::MissingTimeoutRule {

@@ -30,7 +30,7 @@ const RuleMeta kMeta{
     .good_example = "SET statement_timeout = '5min';\n"
                     "ALTER TABLE orders ADD COLUMN note text;",
     .locks = "whatever the statement takes: SHARE or stronger on a table that already exists",
-    .options = {{"value", "string", "5min", "the statement_timeout the fix sets"}},
+    .options = {{"value", "duration", "\"5min\"", "the statement_timeout the fix sets, a number and a unit: us, ms, s, min, h or d"}},
 };
 
 class RequireStatementTimeout final : public transactions::MissingTimeoutRule {

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/catalog.h"
+#include "analyzer/duration.h"
 #include "rules/locking/lock_support.h"
 
 namespace pgsafe::rules::transactions {
@@ -79,13 +81,18 @@ class MissingTimeoutRule : public Rule {
                                  setting_.consequence);
     std::string value = setting_.default_value;
     if (auto it = ctx.options.find("value"); it != ctx.options.end() && it->is_string()) value = it->get<std::string>();
+    // The value is written into the migration: the config loader refuses anything but a
+    // duration, and a value that reached the rule some other way is checked again here (no fix
+    // rather than SQL pgsafe did not write). What is written is quoted as a literal regardless.
+    bool value_ok = !timeout_problem(value);
     // A file whose only statement cannot run in a transaction would get a second statement, and
     // with it the applier's transaction: no fix there.
     bool sole_no_tx = locking::top_level_statements(ctx) == 1 && cannot_run_in_transaction(ctx.node());
-    if (ctx.stmt.parent < 0 && !sole_no_tx) {
+    if (ctx.stmt.parent < 0 && !sole_no_tx && value_ok) {
+      std::string literal = quote_literal(value);
       FixSpec fix;
-      fix.description = std::string("set ") + setting_.name + " = '" + value + "' before it";
-      fix.edits.push_back(locking::insert_at(ctx.stmt.begin, std::string("SET ") + setting_.name + " = '" + value + "';\n"));
+      fix.description = std::string("set ") + setting_.name + " = " + literal + " before it";
+      fix.edits.push_back(locking::insert_at(ctx.stmt.begin, std::string("SET ") + setting_.name + " = " + literal + ";\n"));
       f.fix = std::move(fix);
     }
     out.add(std::move(f));
