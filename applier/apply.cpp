@@ -645,7 +645,9 @@ int ApplyRun::finish(int code, const std::string& result) {
                 {"pending", pending}, {"duration_ms", total}}},
               {"problems", problems_}};
     if (plan_) j["plan"] = plan_json(*plan_);
-    out_ << j.dump(2) << "\n";
+    // Text that reached the document from outside (a host name in libpq's error, a server message
+    // in a SQL_ASCII database) need not be UTF-8: replaced, rather than the dump throwing.
+    out_ << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else if (!dry_ && (applied || failed)) {
     out_ << "Applied " << applied << ", skipped " << skipped_ << " (already applied), failed " << failed;
     if (baseline) out_ << ", baseline " << baseline;

@@ -11,6 +11,7 @@ namespace pgsafe::applier {
 namespace {
 
 constexpr size_t npos = std::string::npos;
+constexpr size_t kMaxConninfoBytes = 65536;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -105,6 +106,9 @@ void add_span(std::vector<Span>& v, size_t b, size_t e) {
 std::vector<Span> url_ranges(const std::string& s) {
   std::vector<Span> out;
   for (size_t p = s.find("://"); p != npos; p = s.find("://", p + 3)) {
+    // A "://" inside the previous URL (a query value) is covered by that URL's generous spans;
+    // skipping it also keeps the scan linear.
+    if (!out.empty() && p < out.back().end) continue;
     bool whole = std::all_of(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(p), is_scheme_char);
     size_t end = whole ? s.size() : s.find_first_of(" \t\r\n\f\v\"'", p + 3);
     if (end == npos) end = s.size();
@@ -159,12 +163,13 @@ bool fragment_of_secret(const std::string& token, const std::vector<std::string>
   if (token.empty()) return false;
   for (const auto& s : secrets)
     if (s.find(token) != npos) return true;
+  // spans are sorted and disjoint: only those from the first that ends after pos can overlap.
   for (size_t pos = conninfo.find(token); pos != npos; pos = conninfo.find(token, pos + 1)) {
     size_t end = pos + token.size();
-    for (const Span& sp : spans) {
-      bool overlaps = pos < sp.end && sp.begin < end;
-      bool covers = pos <= sp.begin && sp.end <= end;
-      if (overlaps && !covers) return true;
+    auto it = std::upper_bound(spans.begin(), spans.end(), pos, [](size_t p, const Span& sp) { return p < sp.end; });
+    for (; it != spans.end() && it->begin < end; ++it) {
+      bool covers = pos <= it->begin && it->end <= end;
+      if (!covers) return true;
     }
   }
   return false;
@@ -207,12 +212,13 @@ std::vector<Span> password_spans(const std::string& s) {
     }
     // Query parameters named *password (their names may be percent-encoded too).
     for (size_t q = s.find_first_of("?&", url.begin); q != npos && q < url.end; q = s.find_first_of("?&", q + 1)) {
-      size_t eq = s.find('=', q + 1);
-      size_t amp = s.find('&', q + 1);
-      if (eq == npos || eq >= url.end || (amp != npos && amp < eq)) continue;
+      size_t param_end = std::min(s.find('&', q + 1), url.end);
+      auto eq_it = std::find(s.begin() + static_cast<std::ptrdiff_t>(q + 1),
+                             s.begin() + static_cast<std::ptrdiff_t>(param_end), '=');
+      size_t eq = static_cast<size_t>(eq_it - s.begin());
+      if (eq >= param_end) continue;
       if (!ends_with_password(percent_decode(s.substr(q + 1, eq - q - 1)))) continue;
-      size_t vend = amp == npos || amp > url.end ? url.end : amp;
-      add_span(out, eq + 1, vend);
+      add_span(out, eq + 1, param_end);
     }
   }
   // key=value pairs whose key ends in "password" (password, sslpassword), anywhere.
@@ -230,6 +236,7 @@ std::vector<Span> password_spans(const std::string& s) {
       size_t e = v + 1;
       while (e < s.size() && s[e] != '\'') e += (s[e] == '\\' && e + 1 < s.size()) ? 2 : 1;
       add_span(out, v + 1, std::min(e, s.size()));
+      i = std::min(e, s.size());  // pairs inside the value are inside the span already
       continue;
     }
     // Unquoted: up to the next pair with a keyword libpq knows, not just to the next blank: in
@@ -248,6 +255,7 @@ std::vector<Span> password_spans(const std::string& s) {
       ++e;
     }
     add_span(out, v, e);
+    if (e > i) i = e - 1;
   }
   return merged(out);
 }
@@ -281,6 +289,9 @@ std::string redact(const std::string& text, const std::string& conninfo) {
 
 std::optional<std::string> check_conninfo(const std::string& c, const std::string& source) {
   if (c.empty()) return source + " is empty: give a postgresql:// URL or a key=value connection string";
+  if (c.size() > kMaxConninfoBytes)
+    return source + " is " + std::to_string(c.size()) + " bytes long: a connection string has at most " +
+           std::to_string(kMaxConninfoBytes);
   for (size_t i = 0; i < c.size(); ++i) {
     auto ch = static_cast<unsigned char>(c[i]);
     if (ch < 0x20 || ch == 0x7f)

@@ -12,9 +12,9 @@ namespace pgsafe::applier {
 
 // Why a connection string cannot be used (for a usage error, exit 2), or nullopt when libpq can
 // take it. source names it in the message ("--db", "$DATABASE_URL"); the message never quotes
-// the string, and what it quotes of libpq's own complaint is redacted. Refused: control
-// characters (a newline would reach logs as an injected line), a scheme other than
-// postgresql:// or postgres://, a string that is neither a URL nor key=value, reserved
+// the string, and what it quotes of libpq's own complaint is redacted. Refused: more than
+// 64 KiB, control characters (a newline would reach logs as an injected line), a scheme other
+// than postgresql:// or postgres://, a string that is neither a URL nor key=value, reserved
 // characters ('@', '/') left unencoded in a URL's user or password, and whatever libpq cannot
 // parse.
 std::optional<std::string> check_conninfo(const std::string& conninfo, const std::string& source);

@@ -71,7 +71,7 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
                 {"history", history.exists},
                 {"migrations", migrations},
                 {"summary", summary}}
-               .dump(2)
+               .dump(2, ' ', false, json::error_handler_t::replace)
         << "\n";
   } else {
     size_t width = 4;

@@ -81,6 +81,8 @@ TEST_CASE("conninfo: an unparsable URL or conninfo is refused without its passwo
   }
   CHECK(has(problem("POSTGRESQL://alice:Sekr1t@host/db"), "lower case"));
   CHECK(has(problem("mydb"), "dbname=NAME"));
+  CHECK(has(problem("host=x password=" + std::string(70000, 'S')), "bytes long"));
+  CHECK_FALSE(has(problem("host=x password=" + std::string(70000, 'S')), "SS"));
   CHECK(has(problem(""), "empty"));
   // What is not a secret is still named, so the message helps.
   CHECK(has(problem("host=x bogus=1 password=Sekr1t"), "\"bogus\""));
@@ -159,6 +161,20 @@ TEST_CASE("redact: passwords in every shape, fragments included, other text kept
   {
     ScopedEnv env("PGPASSWORD", "FromTheEnv77");
     CHECK(redact("password FromTheEnv77 rejected", "") == "password *** rejected");
+  }
+}
+
+TEST_CASE("redact: hostile shapes near the length limit are redacted whole", "[conninfo][secrets]") {
+  // Many pairs, many URLs, many parameters: every password-like value goes, and the scan stays
+  // linear (these would take minutes if it were not).
+  std::string pairs, urls, params = "postgresql://h/db?";
+  for (int i = 0; i < 5000; ++i) pairs += "xpassword=Sek" + std::to_string(i) + " ";
+  for (int i = 0; i < 5000; ++i) urls += "a://u:Sek" + std::to_string(i) + "@h";
+  for (int i = 0; i < 5000; ++i) params += (i ? "&password=Sek" : "password=Sek") + std::to_string(i);
+  for (const std::string* s : {&pairs, &urls, &params}) {
+    std::string r = redact("echo: " + *s + " \"Sek4999\"", *s);
+    CHECK_FALSE(has(r, "Sek"));
+    CHECK_FALSE(has(problem(*s), "Sek"));
   }
 }
 

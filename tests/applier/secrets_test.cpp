@@ -213,3 +213,28 @@ TEST_CASE("secrets: a URL given where no argument is expected is not echoed with
     CHECK_FALSE(has(r.err + r.out, "Stray5ecret"));
   }
 }
+
+TEST_CASE("secrets: a connection string that is not UTF-8 still gives a JSON document", "[secrets][connect]") {
+  Project p = one_file_project("notutf8");
+  // libpq quotes the host it could not resolve, bytes as they are.
+  auto r = cli({"apply", "--db", "host=\xff\xfe.invalid connect_timeout=2 password=Utf5ecret", "--dir", p.dir(),
+                "--format", "json"},
+               p.root, 30);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);
+  CHECK(has(r.out, "\"result\": \"connection-failed\""));
+  CHECK_FALSE(has(r.err, "internal error"));
+  CHECK_FALSE(has(r.out + r.err, "Utf5ecret"));
+}
+
+TEST_CASE("secrets: a URL given as the command is not repeated", "[secrets][usage]") {
+  for (const std::string& first : {std::string("postgresql://pgsafe_test:First5ecret@127.0.0.1/x"),
+                                   std::string("host=127.0.0.1 password=First5ecret")}) {
+    auto r = cli({first}, source_dir(), 30);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "unknown command"));
+    CHECK(has(r.err, "--db"));
+    CHECK_FALSE(has(r.out + r.err, "First5ecret"));
+  }
+}
