@@ -1,7 +1,104 @@
 // The catalog's model and lookups; catalog_replay.cpp applies statements to it.
 #include "analyzer/catalog.h"
 
+#include "analyzer/work_counters.h"
+
 namespace pgsafe {
+
+namespace {
+
+// A name without its trailing digits: "public.t_a_idx12" -> "public.t_a_idx". Names PostgreSQL
+// chooses end in a label (idx, key, pkey, excl) and a number, so a name's family is the
+// base_label it was chosen from.
+std::string name_family(const std::string& name) {
+  size_t end = name.size();
+  while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9') --end;
+  return name.substr(0, end);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// IndexSet
+
+const Index* IndexSet::find(const std::string& name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : &it->second;
+}
+
+void IndexSet::put(Index ix) {
+  auto it = by_name_.find(ix.name);
+  if (it != by_name_.end()) {
+    unlink(it->second);
+    it->second = std::move(ix);
+    link(it->second);
+    return;
+  }
+  std::string name = ix.name;
+  link(by_name_.emplace(std::move(name), std::move(ix)).first->second);
+}
+
+bool IndexSet::erase(const std::string& name) {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return false;
+  unlink(it->second);
+  by_name_.erase(it);
+  note_removed(name);
+  return true;
+}
+
+std::vector<std::string> IndexSet::names_on(const std::string& table) const {
+  auto it = by_table_.find(table);
+  if (it == by_table_.end()) return {};
+  return std::vector<std::string>(it->second.begin(), it->second.end());
+}
+
+const std::set<std::string>* IndexSet::names_shaped(const std::string& shape) const {
+  auto it = by_shape_.find(shape);
+  return it == by_shape_.end() ? nullptr : &it->second;
+}
+
+std::string IndexSet::shape_key(const std::string& table, const std::string& method, const std::string& predicate,
+                                const std::vector<std::string>& keys) {
+  // Each part with its length, so no text inside a key can fake a boundary.
+  std::string out;
+  auto part = [&](const std::string& s) {
+    out += std::to_string(s.size());
+    out += ':';
+    out += s;
+  };
+  part(table);
+  part(method);
+  part(predicate);
+  for (const auto& k : keys) part(k);
+  return out;
+}
+
+uint64_t IndexSet::removals(const std::string& family) const {
+  auto it = removed_.find(family);
+  return it == removed_.end() ? 0 : it->second;
+}
+
+void IndexSet::link(const Index& ix) {
+  by_table_[ix.table].insert(ix.name);
+  by_shape_[shape_key(ix.table, ix.method, ix.predicate, ix.keys)].insert(ix.name);
+}
+
+void IndexSet::unlink(const Index& ix) {
+  if (auto t = by_table_.find(ix.table); t != by_table_.end()) {
+    t->second.erase(ix.name);
+    if (t->second.empty()) by_table_.erase(t);
+  }
+  if (auto s = by_shape_.find(shape_key(ix.table, ix.method, ix.predicate, ix.keys)); s != by_shape_.end()) {
+    s->second.erase(ix.name);
+    if (s->second.empty()) by_shape_.erase(s);
+  }
+}
+
+void IndexSet::note_removed(const std::string& name) { ++removed_[name_family(name)]; }
+
+// ---------------------------------------------------------------------------------------------
+// Catalog
 
 std::string_view to_string(ConstraintKind k) {
   switch (k) {
@@ -67,16 +164,46 @@ Table* Catalog::mutable_table(const std::string& qualified) {
   auto it = tables_.find(qualified);
   return it == tables_.end() ? nullptr : &it->second;
 }
-const Index* Catalog::find_index(const std::string& qualified) const {
-  auto it = indexes_.find(qualified);
-  return it == indexes_.end() ? nullptr : &it->second;
-}
+const Index* Catalog::find_index(const std::string& qualified) const { return indexes_.find(qualified); }
 std::vector<const Index*> Catalog::indexes_on(const std::string& qualified_table) const {
   std::vector<const Index*> out;
-  for (const auto& [k, ix] : indexes_)
-    if (ix.table == qualified_table) out.push_back(&ix);
+  for (const auto& name : indexes_.names_on(qualified_table)) out.push_back(indexes_.find(name));
   return out;
 }
+const Index* Catalog::find_index_shaped_like(const std::string& qualified_table, const std::vector<std::string>& keys,
+                                             const std::string& predicate, const std::string& method,
+                                             const std::function<bool(const Index&)>& accept) const {
+  const auto* names = indexes_.names_shaped(IndexSet::shape_key(qualified_table, method, predicate, keys));
+  if (!names) return nullptr;
+  for (const auto& name : *names) {
+    count_work(work_counters().index_shape_candidates);
+    const Index* ix = indexes_.find(name);
+    if (ix && accept(*ix)) return ix;
+  }
+  return nullptr;
+}
+
+std::string Catalog::choose_name(const std::string& schema, const std::string& base, const std::string& label) const {
+  const std::string stem = base + "_" + label;
+  const std::string family = schema + "." + stem;
+  auto taken = [&](uint64_t k) {
+    count_work(work_counters().index_name_probes);
+    std::string key = k == 0 ? family : family + std::to_string(k);
+    return indexes_.contains(key) || tables_.count(key) > 0;
+  };
+  NameHint& hint = name_hints_[family];
+  const uint64_t index_removals = indexes_.removals(family);
+  auto t = tables_removed_.find(family);
+  const uint64_t table_removals = t == tables_removed_.end() ? 0 : t->second;
+  // Names only accumulate between removals: every suffix below the remembered one is still taken.
+  if (hint.index_removals != index_removals || hint.table_removals != table_removals) hint = NameHint{};
+  uint64_t k = hint.next;
+  while (taken(k)) ++k;
+  hint = NameHint{k, index_removals, table_removals};
+  return k == 0 ? stem : stem + std::to_string(k);
+}
+
+void Catalog::note_table_removed(const std::string& key) { ++tables_removed_[name_family(key)]; }
 const View* Catalog::find_view(const std::string& qualified) const {
   auto it = views_.find(qualified);
   return it == views_.end() ? nullptr : &it->second;

@@ -8,6 +8,7 @@
 // Plain values in std::maps: the catalog is cheap to copy (the engine copies it for each down
 // file) and lookups are logarithmic, so replaying thousands of files stays fast.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -174,6 +175,53 @@ struct Schema {
   SourceRef created;
 };
 
+// The catalog's indexes by name, with the lookups that must stay fast however many indexes one
+// table has (a set can create tens of thousands): the indexes of a table and the indexes of one
+// shape (table, method, keys, predicate), kept beside the names and updated by every change.
+// Every change goes through put/erase/update, so the lookups cannot go stale.
+class IndexSet {
+ public:
+  const std::map<std::string, Index>& all() const { return by_name_; }
+  const Index* find(const std::string& name) const;
+  bool contains(const std::string& name) const { return by_name_.count(name) > 0; }
+  // Adds the index named ix.name, replacing one of that name.
+  void put(Index ix);
+  bool erase(const std::string& name);
+  // Changes one index (fn(Index&) may change its name, table, keys or anything else); false when
+  // there is no index of that name. Renamed onto a name another index has, it is dropped and the
+  // other kept (PostgreSQL refuses such a rename; the catalog never merges two indexes).
+  template <typename Fn>
+  bool update(const std::string& name, Fn&& fn) {
+    auto it = by_name_.find(name);
+    if (it == by_name_.end()) return false;
+    Index ix = std::move(it->second);
+    unlink(ix);
+    by_name_.erase(it);
+    note_removed(name);
+    fn(ix);
+    if (!by_name_.count(ix.name)) put(std::move(ix));
+    return true;
+  }
+  // Names of the indexes on a table, in name order.
+  std::vector<std::string> names_on(const std::string& table) const;
+  // Names of the indexes of one shape, in name order (see shape_key).
+  const std::set<std::string>* names_shaped(const std::string& shape) const;
+  static std::string shape_key(const std::string& table, const std::string& method, const std::string& predicate,
+                               const std::vector<std::string>& keys);
+  // How many times a name of this family (a name with its trailing digits removed) left the
+  // set: name choices remembered for the family are void once it changes.
+  uint64_t removals(const std::string& family) const;
+
+ private:
+  void link(const Index& ix);
+  void unlink(const Index& ix);
+  void note_removed(const std::string& name);
+  std::map<std::string, Index> by_name_;                   // key "schema.index"
+  std::map<std::string, std::set<std::string>> by_table_;  // "schema.table" -> index names
+  std::map<std::string, std::set<std::string>> by_shape_;  // shape_key -> index names
+  std::map<std::string, uint64_t> removed_;                // name family -> removals
+};
+
 class Catalog {
  public:
   // Resolve a possibly unqualified name against the default search_path (public).
@@ -182,7 +230,18 @@ class Catalog {
   const Table* find_table(const std::string& schema, const std::string& name) const;
   const Table* find_table(const std::string& qualified) const;
   const Index* find_index(const std::string& qualified) const;
+  // The indexes of a table, in name order.
   std::vector<const Index*> indexes_on(const std::string& qualified_table) const;
+  // The first index, in name order, of a table with exactly these keys (as Index::keys),
+  // predicate and method that `accept` takes; null when none. Only indexes of that shape are
+  // looked at, however many the table has.
+  const Index* find_index_shaped_like(const std::string& qualified_table, const std::vector<std::string>& keys,
+                                      const std::string& predicate, const std::string& method,
+                                      const std::function<bool(const Index&)>& accept) const;
+  // The name PostgreSQL gives an index or constraint it names itself in `schema`: base_label,
+  // else base_label1, base_label2, ... (the first that no index or table has). Remembered per
+  // name family, so naming n indexes alike costs n steps, not n squared.
+  std::string choose_name(const std::string& schema, const std::string& base, const std::string& label) const;
   const View* find_view(const std::string& qualified) const;
   const Function* find_function(const std::string& signature) const;
   // Every overload of "schema.name".
@@ -194,7 +253,7 @@ class Catalog {
   ColumnType resolve_domain(const ColumnType& t) const;
 
   const std::map<std::string, Table>& tables() const { return tables_; }
-  const std::map<std::string, Index>& indexes() const { return indexes_; }
+  const std::map<std::string, Index>& indexes() const { return indexes_.all(); }
   const std::map<std::string, View>& views() const { return views_; }
   const std::map<std::string, Function>& functions() const { return functions_; }
   const std::map<std::string, UserType>& types() const { return types_; }
@@ -210,13 +269,24 @@ class Catalog {
 
  private:
   friend class CatalogReplayer;
+  // A table left the catalog (dropped, renamed): name choices remembered for its family are void.
+  void note_table_removed(const std::string& key);
   std::map<std::string, Table> tables_;       // key "schema.table"
-  std::map<std::string, Index> indexes_;      // key "schema.index"
+  IndexSet indexes_;                          // key "schema.index"
   std::map<std::string, View> views_;         // key "schema.view"
   std::map<std::string, Function> functions_; // key Function::signature()
   std::map<std::string, UserType> types_;     // key "schema.type"
   std::map<std::string, Schema> schemas_;     // key name; created in the set
   std::map<std::string, Grants> default_privileges_;
+  std::map<std::string, uint64_t> tables_removed_;  // name family -> removals (as IndexSet::removals)
+  // "schema.base_label" -> the first suffix not known taken when last asked, and the removals
+  // of the family then (a removal since voids it). A cache only: copies and lookups never see it.
+  struct NameHint {
+    uint64_t next = 0;  // 0: the bare base_label, k: base_label + k
+    uint64_t index_removals = 0;
+    uint64_t table_removals = 0;
+  };
+  mutable std::map<std::string, NameHint> name_hints_;
 };
 
 // The index a CREATE INDEX statement defines (name chosen as PostgreSQL would, given the catalog).

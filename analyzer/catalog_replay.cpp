@@ -159,10 +159,7 @@ class CatalogReplayer {
   }
 
   std::string unique_index_name(const std::string& schema, const std::string& base, const std::string& label) {
-    std::string name = base + "_" + label;
-    for (int i = 1; c_.indexes_.count(schema + "." + name) || c_.tables_.count(schema + "." + name); ++i)
-      name = base + "_" + label + std::to_string(i);
-    return name;
+    return c_.choose_name(schema, base, label);
   }
   static std::string unique_constraint_name(const Table& t, const std::string& base, const std::string& label) {
     std::string name = base + "_" + label;
@@ -290,16 +287,16 @@ class CatalogReplayer {
     if (k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique || k.kind == ConstraintKind::Exclusion) {
       if (!con.indexname().empty()) {
         // USING INDEX: the existing index becomes the constraint's (and takes its name).
-        auto node = c_.indexes_.extract(t.schema + "." + con.indexname());
-        if (!node.empty()) {
-          k.columns = node.mapped().columns;
+        std::string existing = t.schema + "." + con.indexname();
+        if (c_.indexes_.contains(existing)) {
           if (con.conname().empty()) k.name = con.indexname();
-          node.mapped().primary = k.kind == ConstraintKind::PrimaryKey;
-          node.mapped().unique = true;
-          node.mapped().constraint = k.name;
-          node.key() = t.schema + "." + k.name;
-          node.mapped().name = node.key();
-          c_.indexes_.insert(std::move(node));
+          c_.indexes_.update(existing, [&](Index& ix) {
+            k.columns = ix.columns;
+            ix.primary = k.kind == ConstraintKind::PrimaryKey;
+            ix.unique = true;
+            ix.constraint = k.name;
+            ix.name = t.schema + "." + k.name;
+          });
           if (k.kind == ConstraintKind::PrimaryKey)
             for (const auto& c : k.columns)
               if (auto* pc = t.find_column(c)) pc->not_null = true;
@@ -318,7 +315,7 @@ class CatalogReplayer {
         ix.partial = con.has_where_clause();
         if (ix.partial) ix.predicate = expr_sql(con.where_clause());
         ix.source = k.source;
-        c_.indexes_[ix.name] = std::move(ix);
+        c_.indexes_.put(std::move(ix));
       }
     }
     t.constraints.push_back(std::move(k));
@@ -346,8 +343,8 @@ class CatalogReplayer {
 
   // Indexes of src re-created on dst, with names PostgreSQL would choose.
   void copy_indexes(const Table& src, Table& dst, bool with_plain_indexes) {
-    for (const auto& [key, ix] : c_.indexes_) {
-      if (ix.table != src.qualified()) continue;
+    for (const Index* from : c_.indexes_on(src.qualified())) {
+      const Index& ix = *from;
       if (ix.constraint.empty() && !with_plain_indexes) continue;
       Index copy = ix;
       std::string base = dst.name;
@@ -421,7 +418,7 @@ class CatalogReplayer {
     for (const auto& e : s.constraints())
       if (e.has_constraint()) add_constraint(t, e.constraint(), "");
     apply_default_privileges(t);
-    for (auto& ix : pending_indexes_) c_.indexes_[ix.name] = std::move(ix);
+    for (auto& ix : pending_indexes_) c_.indexes_.put(std::move(ix));
     pending_indexes_.clear();
     c_.tables_[key] = std::move(t);
   }
@@ -551,9 +548,8 @@ class CatalogReplayer {
     cols.erase(std::remove_if(cols.begin(), cols.end(), [&](const Column& c) { return c.name == name; }), cols.end());
     auto& cons = t.constraints;
     cons.erase(std::remove_if(cons.begin(), cons.end(), [&](const Constraint& k) { return has(k.columns, name); }), cons.end());
-    for (auto it = c_.indexes_.begin(); it != c_.indexes_.end();)
-      it = it->second.table == t.qualified() && (has(it->second.columns, name) || has(it->second.include, name)) ? c_.indexes_.erase(it)
-                                                                                                              : std::next(it);
+    for (const Index* ix : c_.indexes_on(t.qualified()))
+      if (has(ix->columns, name) || has(ix->include, name)) c_.indexes_.erase(std::string(ix->name));
     // Foreign keys elsewhere that reference the column go with it (CASCADE; without it PostgreSQL refuses).
     for (auto& [k, other] : c_.tables_) {
       auto& oc = other.constraints;
@@ -653,8 +649,8 @@ class CatalogReplayer {
         case pg_query::AT_DropConstraint: {
           auto& cons = t.constraints;
           cons.erase(std::remove_if(cons.begin(), cons.end(), [&](const Constraint& k) { return k.name == cmd.name(); }), cons.end());
-          auto it = c_.indexes_.find(t.schema + "." + cmd.name());
-          if (it != c_.indexes_.end() && !it->second.constraint.empty()) c_.indexes_.erase(it);
+          const Index* owned = c_.indexes_.find(t.schema + "." + cmd.name());
+          if (owned && !owned->constraint.empty()) c_.indexes_.erase(std::string(owned->name));
           break;
         }
         case pg_query::AT_ValidateConstraint:
@@ -696,21 +692,21 @@ class CatalogReplayer {
   // ------------------------------------------------------------------ indexes
   void create_index(const pg_query::IndexStmt& s) {
     Index ix = index_from_statement(c_, s);
-    if (c_.indexes_.count(ix.name)) return;  // IF NOT EXISTS, or an error in PostgreSQL
+    if (c_.indexes_.contains(ix.name)) return;  // IF NOT EXISTS, or an error in PostgreSQL
     ix.source = first_line();
-    c_.indexes_[ix.name] = std::move(ix);
+    c_.indexes_.put(std::move(ix));
   }
 
   // ------------------------------------------------------------------ renames
   void rename_table(const std::string& from, const std::string& new_schema, const std::string& new_name) {
     auto node = c_.tables_.extract(from);
     if (node.empty()) return;
+    c_.note_table_removed(from);
     node.mapped().schema = new_schema;
     node.mapped().name = new_name;
     std::string to = node.mapped().qualified();
     node.key() = to;
-    for (auto& [k, ix] : c_.indexes_)
-      if (ix.table == from) ix.table = to;
+    for (const auto& name : c_.indexes_.names_on(from)) c_.indexes_.update(name, [&](Index& ix) { ix.table = to; });
     for (auto& [k, t] : c_.tables_) {
       for (auto& con : t.constraints)
         if (con.ref_table == from) con.ref_table = to;
@@ -733,18 +729,16 @@ class CatalogReplayer {
   }
 
   void rename_index(const std::string& schema, const std::string& from, const std::string& to) {
-    auto node = c_.indexes_.extract(schema + "." + from);
-    if (node.empty()) return;
-    node.key() = schema + "." + to;
-    node.mapped().name = node.key();
-    // A constraint's index and the constraint share their name.
-    if (!node.mapped().constraint.empty()) {
-      if (Table* t = c_.mutable_table(node.mapped().table))
-        for (auto& k : t->constraints)
-          if (k.name == node.mapped().constraint) k.name = to;
-      node.mapped().constraint = to;
-    }
-    c_.indexes_.insert(std::move(node));
+    c_.indexes_.update(schema + "." + from, [&](Index& ix) {
+      ix.name = schema + "." + to;
+      // A constraint's index and the constraint share their name.
+      if (!ix.constraint.empty()) {
+        if (Table* t = c_.mutable_table(ix.table))
+          for (auto& k : t->constraints)
+            if (k.name == ix.constraint) k.name = to;
+        ix.constraint = to;
+      }
+    });
   }
 
   void rename_function(const std::vector<std::string>& signatures, const std::string& new_schema, const std::string& new_name) {
@@ -832,15 +826,15 @@ class CatalogReplayer {
         for (auto& k : t->constraints)
           for (auto& col : k.columns)
             if (col == s.subname()) col = s.newname();
-        for (auto& [k, ix] : c_.indexes_)
-          if (ix.table == t->qualified()) {
+        for (const auto& name : c_.indexes_.names_on(t->qualified()))
+          c_.indexes_.update(name, [&](Index& ix) {
             for (auto& col : ix.columns)
               if (col == s.subname()) col = s.newname();
             for (auto& key : ix.keys)
               if (key == s.subname()) key = s.newname();
             for (auto& col : ix.include)
               if (col == s.subname()) col = s.newname();
-          }
+          });
         for (auto& [k, other] : c_.tables_)
           for (auto& con : other.constraints)
             if (con.kind == ConstraintKind::ForeignKey && con.ref_table == t->qualified())
@@ -857,15 +851,11 @@ class CatalogReplayer {
             k.name = s.newname();
             owns_index = k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique || k.kind == ConstraintKind::Exclusion;
           }
-        if (owns_index) {
-          auto node = c_.indexes_.extract(t->schema + "." + s.subname());
-          if (!node.empty()) {
-            node.key() = t->schema + "." + s.newname();
-            node.mapped().name = node.key();
-            node.mapped().constraint = s.newname();
-            c_.indexes_.insert(std::move(node));
-          }
-        }
+        if (owns_index)
+          c_.indexes_.update(t->schema + "." + s.subname(), [&](Index& ix) {
+            ix.name = t->schema + "." + s.newname();
+            ix.constraint = s.newname();
+          });
         break;
       }
       case pg_query::OBJECT_INDEX: rename_index(schema_of(s.relation()), s.relation().relname(), s.newname()); break;
@@ -908,24 +898,19 @@ class CatalogReplayer {
     for (const auto& [k, v] : c_.views_) if (v.schema == from) views.push_back(k);
     for (const auto& [k, ty] : c_.types_) if (ty.schema == from) types.push_back(k);
     for (const auto& [k, f] : c_.functions_) if (f.schema == from) functions.push_back(k);
-    for (const auto& [k, ix] : c_.indexes_) if (k.rfind(from + ".", 0) == 0) indexes.push_back(k);
+    for (const auto& [k, ix] : c_.indexes_.all()) if (k.rfind(from + ".", 0) == 0) indexes.push_back(k);
     for (const auto& k : tables) rename_table(k, to, c_.tables_.at(k).name);
     for (const auto& k : views) rename_view(k, to, c_.views_.at(k).name);
     for (const auto& k : types) rename_type(k, to, c_.types_.at(k).name);
     rename_function(functions, to, "");
-    for (const auto& k : indexes) {
-      auto node = c_.indexes_.extract(k);
-      node.key() = to + "." + node.mapped().short_name();
-      node.mapped().name = node.key();
-      c_.indexes_.insert(std::move(node));
-    }
+    for (const auto& k : indexes) c_.indexes_.update(k, [&](Index& ix) { ix.name = to + "." + ix.short_name(); });
   }
 
   // ------------------------------------------------------------------ drops
   void drop_table(const std::string& key) {
     if (!c_.tables_.erase(key)) return;
-    for (auto it = c_.indexes_.begin(); it != c_.indexes_.end();)
-      it = it->second.table == key ? c_.indexes_.erase(it) : std::next(it);
+    c_.note_table_removed(key);
+    for (const auto& name : c_.indexes_.names_on(key)) c_.indexes_.erase(name);
     for (auto& [k, t] : c_.tables_) {
       auto& cons = t.constraints;
       cons.erase(std::remove_if(cons.begin(), cons.end(),
@@ -985,7 +970,10 @@ class CatalogReplayer {
       if (t.schema == schema) tables.push_back(k);
     for (const auto& k : tables) drop_table(k);
     auto in_schema = [&](const std::string& key) { return key.rfind(schema + ".", 0) == 0; };
-    for (auto it = c_.indexes_.begin(); it != c_.indexes_.end();) it = in_schema(it->first) ? c_.indexes_.erase(it) : std::next(it);
+    std::vector<std::string> indexes;
+    for (const auto& [k, ix] : c_.indexes_.all())
+      if (in_schema(k)) indexes.push_back(k);
+    for (const auto& k : indexes) c_.indexes_.erase(k);
     for (auto it = c_.views_.begin(); it != c_.views_.end();) it = in_schema(it->first) ? c_.views_.erase(it) : std::next(it);
     for (auto it = c_.types_.begin(); it != c_.types_.end();) it = in_schema(it->first) ? c_.types_.erase(it) : std::next(it);
     for (auto it = c_.functions_.begin(); it != c_.functions_.end();)
@@ -1000,15 +988,8 @@ class CatalogReplayer {
         if (c_.tables_.count(from)) {
           rename_table(from, s.newschema(), s.relation().relname());
           // Its indexes move with it.
-          std::vector<std::string> moving;
-          for (const auto& [k, ix] : c_.indexes_)
-            if (ix.table == s.newschema() + "." + s.relation().relname()) moving.push_back(k);
-          for (const auto& k : moving) {
-            auto node = c_.indexes_.extract(k);
-            node.key() = s.newschema() + "." + node.mapped().short_name();
-            node.mapped().name = node.key();
-            c_.indexes_.insert(std::move(node));
-          }
+          for (const auto& k : c_.indexes_.names_on(s.newschema() + "." + s.relation().relname()))
+            c_.indexes_.update(k, [&](Index& ix) { ix.name = s.newschema() + "." + ix.short_name(); });
         } else {
           rename_view(from, s.newschema(), s.relation().relname());
         }
@@ -1319,11 +1300,7 @@ Index index_from_statement(const Catalog& c, const pg_query::IndexStmt& s) {
     std::string base = s.relation().relname();
     for (const auto& p : s.index_params())
       if (p.has_index_elem()) base += "_" + index_column_label(p.index_elem());
-    std::string label = s.primary() ? "pkey" : "idx";
-    std::string name = base + "_" + label;
-    for (int i = 1; c.find_index(schema + "." + name) || c.find_table(schema + "." + name); ++i)
-      name = base + "_" + label + std::to_string(i);
-    ix.name = schema + "." + name;
+    ix.name = schema + "." + c.choose_name(schema, base, s.primary() ? "pkey" : "idx");
   } else {
     ix.name = schema + "." + s.idxname();
   }

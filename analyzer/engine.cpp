@@ -1,22 +1,31 @@
 #include "analyzer/engine.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <atomic>
 #include <condition_variable>
+#include <exception>
+#include <functional>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "analyzer/concurrency.h"
 #include "analyzer/exposure.h"
+#include "analyzer/fingerprint.h"
 #include "analyzer/plan.h"
 #include "analyzer/registry.h"
 #include "analyzer/rule.h"
 #include "analyzer/statement_facts.h"
 #include "analyzer/suppressions.h"
 #include "analyzer/template_placeholders.h"
+#include "analyzer/work_counters.h"
 #include "parser/parser.h"
 
 namespace pgsafe {
@@ -72,6 +81,7 @@ struct LoadedFile {
   parser::ParsedFile parsed;
   std::optional<InputError> error;
   std::vector<TemplatePlaceholder> placeholders;  // template actions the parser saw replaced
+  uint64_t digest = 0;  // of the bytes read from disk, to notice a file changed during the run
 };
 
 std::string describe_size(size_t bytes) {
@@ -83,36 +93,18 @@ std::string describe_size(size_t bytes) {
 
 // Read and validate a file's text (size, binary, UTF-8); parse it only when asked.
 LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true,
-                const std::vector<TemplateDelimiters>& templates = {}) {
+                const std::vector<TemplateDelimiters>& templates = {}, const parser::ParseLimits& limits = {}) {
   LoadedFile out;
   std::string bytes;
   if (f.contents) {
     bytes = *f.contents;
   } else {
-    std::ifstream in(f.path, std::ios::binary);
-    if (!in) {
-      out.error = InputError{f.path, std::string("cannot read file: ") + std::strerror(errno)};
+    std::string why;
+    if (!read_migration_file(f.path, max_size, bytes, why)) {
+      out.error = InputError{f.path, why};
       return out;
     }
-    in.seekg(0, std::ios::end);
-    std::streamoff size = in.tellg();
-    if (size < 0) {
-      out.error = InputError{f.path, "cannot read file: not a regular file"};
-      return out;
-    }
-    if (static_cast<size_t>(size) > max_size) {
-      out.error = InputError{f.path, "file is " + describe_size(static_cast<size_t>(size)) +
-                                         ", larger than the limit of " + describe_size(max_size) +
-                                         " (max_file_size_mb in .pgsafe.toml); a migration this large "
-                                         "should be split or loaded as data, not linted"};
-      return out;
-    }
-    in.seekg(0, std::ios::beg);
-    bytes.resize(static_cast<size_t>(size));
-    if (size > 0 && !in.read(bytes.data(), size)) {
-      out.error = InputError{f.path, std::string("cannot read file: ") + std::strerror(errno)};
-      return out;
-    }
+    out.digest = fnv1a64(bytes);
   }
   if (bytes.size() > max_size) {
     out.error = InputError{f.path, "input is " + describe_size(bytes.size()) + ", larger than the limit of " +
@@ -123,7 +115,10 @@ LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true,
   const std::string& text = src.text();
   if (looks_binary(text)) {
     Position p = src.position(text.find('\0'));
-    out.error = InputError{f.path, "binary file (NUL byte), not SQL text", p.line, p.column};
+    out.error = InputError{f.path,
+                           "contains a NUL byte: binary, not SQL text (pgsafe would not see what follows the byte, "
+                           "while psql runs it); remove it",
+                           p.line, p.column};
     return out;
   }
   if (auto bad = find_invalid_utf8(text)) {
@@ -144,9 +139,9 @@ LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true,
     std::string copy = text;
     if (bom) copy[0] = copy[1] = copy[2] = ' ';
     out.placeholders = substitute_template_placeholders(copy, templates);
-    out.parsed = parser::parse_sql(copy);
+    out.parsed = parser::parse_sql(copy, limits);
   } else {
-    out.parsed = parser::parse_sql(text);
+    out.parsed = parser::parse_sql(text, limits);
   }
   out.source = std::move(src);
   return out;
@@ -155,13 +150,30 @@ LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true,
 // ---------------------------------------------------------------------------------------------
 // Per-file bookkeeping kept until the end of the run (small: no trees).
 
+// Where the ignores of a file apply, built once per file when its findings are matched, so a
+// finding costs a lookup, not a pass over every ignore: (statement, rule) -> the first line
+// ignore naming the rule before that statement, rule -> the first (and the last) whole-file
+// ignore naming it. Each as (ignore, entry) indexes into FileRecord::ignores; the keys view the
+// ignores' own rule ids.
+struct IgnoreIndex {
+  using Entry = std::pair<uint32_t, uint32_t>;
+  std::map<std::pair<int, std::string_view>, Entry> line;
+  std::map<std::string_view, Entry> whole_file_first;
+  std::map<std::string_view, uint32_t> whole_file_last;
+};
+
 struct FileRecord {
   bool linted = false;
   std::vector<IgnoreComment> ignores;
+  std::optional<IgnoreIndex> ignore_index;  // built from ignores when first needed
   std::vector<std::pair<uint32_t, uint32_t>> stmt_ranges;
   std::vector<int> stmt_parent;
+  bool stmt_begins_sorted = true;  // statement starts never decrease (then placing a finding is a search)
   std::optional<SourceText> source;  // kept when the file has findings
   std::vector<TemplatePlaceholder> placeholders;
+  uint64_t digest = 0;  // of the text linted (files read from disk)
+  bool changed_reported = false;
+  bool unreadable = false;  // reported as an input error when first read
 };
 
 struct RawFinding {
@@ -243,9 +255,13 @@ class Run {
       a.severity = effective_severity(meta_of(*def).id, opts);
       auto it = opts.config.rules.find(std::string(meta_of(*def).id));
       a.options = it != opts.config.rules.end() ? it->second.options : nlohmann::json::object();
+      a.category = SharedText(meta_of(*def).category);
+      a.help = SharedText(meta_of(*def).help);
+      a.url = SharedText(rule_url(meta_of(*def).id));
       active_.push_back(std::move(a));
     }
     for (size_t i = 0; i < active_.size(); ++i) {
+      active_index_.emplace(active_[i].def, i);
       for (int kind : active_[i].rule->subscriptions()) {
         if (kind == kAnyStatement) any_.push_back(i);
         else if (kind == kUnparsedStatement) unparsed_.push_back(i);
@@ -279,7 +295,9 @@ class Run {
                                           : "RLS and grant checks: on for " + list + " (exposed_schemas in the configuration)";
     }
     finish_set();
+    if (opts_.after_files_analysed) opts_.after_files_analysed();
     build_diagnostics(result);
+    for (auto& e : late_errors_) result.errors.push_back(std::move(e));
     return result;
   }
 
@@ -289,6 +307,8 @@ class Run {
     std::unique_ptr<Rule> rule;
     Severity severity = Severity::Warning;
     nlohmann::json options;
+    // The rule's texts, made once: every finding of the rule refers to them.
+    SharedText category, help, url;
   };
 
   // Files are read and parsed by worker threads, at most `window` ahead of the consumer, and
@@ -297,9 +317,10 @@ class Run {
   void load_all_in_order(Fn&& consume) {
     const size_t n = set_.files.size();
     const size_t max_size = opts_.config.max_file_size;
-    unsigned jobs = opts_.jobs > 0 ? static_cast<unsigned>(opts_.jobs) : std::max(1u, std::thread::hardware_concurrency());
+    auto load_one = [&](size_t i) { return load(set_.files[i], max_size, true, opts_.config.template_placeholders, parse_limits()); };
+    unsigned jobs = opts_.jobs > 0 ? static_cast<unsigned>(opts_.jobs) : usable_cpus();
     if (jobs <= 1 || n <= 1) {
-      for (size_t i = 0; i < n; ++i) consume(i, load(set_.files[i], max_size, true, opts_.config.template_placeholders));
+      for (size_t i = 0; i < n; ++i) consume(i, load_one(i));
       return;
     }
     const size_t window = static_cast<size_t>(jobs) * 4;
@@ -307,34 +328,72 @@ class Run {
     std::mutex m;
     std::condition_variable cv;
     size_t next = 0, consumed = 0;
+    bool stop = false;
+    std::exception_ptr failure;
+    // Takes the next file to load, or none when all are taken (or the run is over).
+    auto claim = [&](bool wait_for_window) -> std::optional<size_t> {
+      std::unique_lock lock(m);
+      if (wait_for_window) cv.wait(lock, [&] { return stop || next >= n || next < consumed + window; });
+      if (stop || next >= n) return std::nullopt;
+      return next++;
+    };
+    auto deliver = [&](size_t i, LoadedFile&& lf) {
+      {
+        std::lock_guard lock(m);
+        slots[i] = std::move(lf);
+      }
+      cv.notify_all();
+    };
     auto worker = [&] {
-      while (true) {
-        size_t i;
-        {
-          std::unique_lock lock(m);
-          cv.wait(lock, [&] { return next >= n || next < consumed + window; });
-          if (next >= n) return;
-          i = next++;
-        }
-        LoadedFile lf = load(set_.files[i], max_size, true, opts_.config.template_placeholders);
-        {
-          std::lock_guard lock(m);
-          slots[i] = std::move(lf);
-        }
+      try {
+        while (auto i = claim(true)) deliver(*i, load_one(*i));
+      } catch (...) {
+        std::lock_guard lock(m);
+        if (!failure) failure = std::current_exception();
+        stop = true;
         cv.notify_all();
       }
     };
-    std::vector<std::thread> threads;
-    unsigned workers = std::min<unsigned>(jobs, static_cast<unsigned>(n));
-    for (unsigned t = 0; t < workers; ++t) threads.emplace_back(worker);
+    // As many workers as the system grants, down to none: then this thread loads every file
+    // itself, in order, as it needs them.
+    std::vector<StackThread> threads;
+    unsigned wanted = std::min<unsigned>(jobs, static_cast<unsigned>(n));
+    threads.reserve(wanted);
+    for (unsigned t = 0; t < wanted; ++t) {
+      StackThread th;
+      if (!th.start(worker)) break;
+      threads.push_back(std::move(th));
+    }
+    // However this ends (also by an exception from consume), workers stop and are joined.
+    struct Finish {
+      std::function<void()> fn;
+      ~Finish() { fn(); }
+    } finish{[&] {
+      {
+        std::lock_guard lock(m);
+        stop = true;
+      }
+      cv.notify_all();
+      threads.clear();  // joins
+    }};
     for (size_t i = 0; i < n; ++i) {
       LoadedFile lf;
+      bool mine = false;
       {
+        // Wait for a worker to deliver file i, unless no worker has taken it yet: then (and
+        // always when no worker could be started) this thread loads it itself.
         std::unique_lock lock(m);
-        cv.wait(lock, [&] { return slots[i].has_value(); });
-        lf = std::move(*slots[i]);
-        slots[i].reset();
+        cv.wait(lock, [&] { return slots[i].has_value() || failure || next == i; });
+        if (failure) break;
+        if (slots[i]) {
+          lf = std::move(*slots[i]);
+          slots[i].reset();
+        } else {
+          ++next;
+          mine = true;
+        }
       }
+      if (mine) lf = load_one(i);
       consume(i, std::move(lf));
       {
         std::lock_guard lock(m);
@@ -342,7 +401,17 @@ class Run {
       }
       cv.notify_all();
     }
-    for (auto& t : threads) t.join();
+    finish.fn();
+    finish.fn = [] {};
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  // Large files are parsed in windows (LintOptions::parse_window_bytes): the parser then holds
+  // one window's trees and its own memory for one window, not a hundred times the whole file.
+  parser::ParseLimits parse_limits() const {
+    parser::ParseLimits limits;
+    limits.window_bytes = opts_.parse_window_bytes;
+    return limits;
   }
 
   void process(size_t i, LoadedFile&& lf, LintResult& result) {
@@ -355,9 +424,11 @@ class Run {
     }
     if (lf.error) {
       result.errors.push_back(*lf.error);
+      rec.unreadable = true;
       if (f.direction != Direction::Down) last_up_.reset();
       return;
     }
+    rec.digest = lf.digest;
     const auto& stmts = lf.parsed.statements();
     FileDirectives directives = collect_directives(lf.source, lf.parsed);
     FileState state;
@@ -372,10 +443,11 @@ class Run {
       state.columns_dropped_in_file = last_up_->state.columns_dropped_in_file;
       state.reverts_up = true;
     }
-    size_t real = 0;
-    const pg_query::Node* only = nullptr;
-    for (const auto& s : stmts)
-      if (s.parent < 0) { ++real; only = s.node; }
+    size_t real = 0, only_index = 0;
+    for (size_t k = 0; k < stmts.size(); ++k)
+      if (stmts[k].parent < 0) { ++real; only_index = k; }
+    if (real == 1) lf.parsed.enter_window(only_index);
+    const pg_query::Node* only = real == 1 ? stmts[only_index].node : nullptr;
     bool must_run_outside = real == 1 && only && cannot_run_in_transaction(*only);
     state.wrapped_by_applier = opts_.config.settings.assume_in_transaction && !directives.no_transaction && !must_run_outside;
 
@@ -390,11 +462,6 @@ class Run {
     if (rec.linted) {
       rec.ignores = collect_ignores(lf.source, lf.parsed);
       rec.placeholders = std::move(lf.placeholders);
-      rec.stmt_ranges.reserve(stmts.size());
-      for (const auto& s : stmts) {
-        rec.stmt_ranges.emplace_back(s.begin, s.end);
-        rec.stmt_parent.push_back(s.parent);
-      }
     }
     size_t findings_before = raw_.size();
     const bool detect_exposure = opts_.config.settings.exposed_schemas_auto && !exposure_.exposed();
@@ -404,6 +471,7 @@ class Run {
       exposure_.observe_text(lf.source.text(), comments, f.path);
     }
     for (size_t si = 0; si < stmts.size(); ++si) {
+      lf.parsed.enter_window(si);  // a large file's statements carry their trees only in their window
       const parser::Statement& st = stmts[si];
       if (detect_exposure && st.node) exposure_.observe_statement(*st.node, f.path);
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
@@ -433,6 +501,14 @@ class Run {
       for (size_t k = findings_before; k < raw_.size(); ++k)
         if (raw_[k].file == static_cast<int>(i)) locate(raw_[k], lf.source);
       if (raw_.size() > findings_before && opts_.keep_sources) rec.source = std::move(lf.source);
+      // What placing findings later needs of the statements: their spans and DO parents.
+      rec.stmt_ranges.reserve(stmts.size());
+      rec.stmt_parent.reserve(stmts.size());
+      for (const auto& s : stmts) {
+        if (!rec.stmt_ranges.empty() && s.begin < rec.stmt_ranges.back().first) rec.stmt_begins_sorted = false;
+        rec.stmt_ranges.emplace_back(s.begin, s.end);
+        rec.stmt_parent.push_back(s.parent);
+      }
     }
   }
 
@@ -620,8 +696,20 @@ class Run {
     FileRecord& rec = records_[static_cast<size_t>(file)];
     if (rec.source) return &*rec.source;
     if (reread_ && reread_->first == file) return &reread_->second;
-    LoadedFile lf = load(set_.files[static_cast<size_t>(file)], opts_.config.max_file_size, /*parse=*/false);
-    if (lf.error) return nullptr;
+    if (rec.unreadable) return nullptr;
+    const MigrationFile& f = set_.files[static_cast<size_t>(file)];
+    LoadedFile lf = load(f, opts_.config.max_file_size, /*parse=*/false);
+    // Its findings cannot be placed in a file that vanished or changed since it was linted: an
+    // input error, never findings silently lost.
+    if (lf.error || (!f.contents && lf.digest != rec.digest)) {
+      if (!rec.changed_reported) {
+        rec.changed_reported = true;
+        late_errors_.push_back(InputError{f.path, lf.error ? "vanished or became unreadable while pgsafe was linting it (" +
+                                                                 lf.error->message + "); lint it again"
+                                                           : "changed while pgsafe was linting it; lint it again"});
+      }
+      return nullptr;
+    }
     if (opts_.keep_sources) {
       rec.source = std::move(lf.source);
       return &*rec.source;
@@ -630,35 +718,70 @@ class Run {
     return &reread_->second;
   }
   std::optional<std::pair<int, SourceText>> reread_;
+  std::vector<InputError> late_errors_;
 
-  int statement_at(const FileRecord& rec, uint32_t offset) const {
-    int best = -1;
-    for (size_t i = 0; i < rec.stmt_ranges.size(); ++i) {
-      auto [b, e] = rec.stmt_ranges[i];
-      if (b <= offset && offset < std::max(e, b + 1)) best = static_cast<int>(i);  // innermost wins (later)
+  // The innermost statement (the last listed) whose bytes hold offset, or -1. Statements listed
+  // in order of their start (always, but for odd DO bodies) are searched, not scanned.
+  static int statement_at(const FileRecord& rec, uint32_t offset) {
+    const auto& r = rec.stmt_ranges;
+    auto holds = [&](size_t i) {
+      count_work(work_counters().statement_visits);
+      auto [b, e] = r[i];
+      return b <= offset && offset < std::max(e, b + 1);
+    };
+    if (!rec.stmt_begins_sorted) {
+      int best = -1;
+      for (size_t i = 0; i < r.size(); ++i)
+        if (holds(i)) best = static_cast<int>(i);  // innermost wins (later)
+      return best;
     }
-    return best;
+    // Statements starting after offset cannot hold it; walk back from the last one that does
+    // not. A top-level statement that does not hold it ends the walk: those before it end
+    // before it starts, and statements of a DO block lie inside the DO.
+    size_t i = static_cast<size_t>(std::upper_bound(r.begin(), r.end(), offset,
+                                                    [](uint32_t v, const auto& p) { return v < p.first; }) -
+                                   r.begin());
+    while (i > 0) {
+      --i;
+      if (holds(i)) return static_cast<int>(i);
+      if (rec.stmt_parent[i] < 0) break;
+    }
+    return -1;
   }
 
-  // The ignore that covers a finding, if any; marks it used.
-  std::optional<Suppression> suppress(FileRecord& rec, std::string_view rule, int statement) {
-    auto try_ignore = [&](IgnoreComment& ig) -> bool {
-      if (ig.malformed) return false;
-      for (size_t k = 0; k < ig.rules.size(); ++k)
-        if (ig.rules[k] == rule) {
-          ig.used[k] = true;
-          return true;
-        }
-      return false;
-    };
-    // Line ignores of the statement and of any DO block around it.
-    for (int s = statement; s >= 0; s = rec.stmt_parent[static_cast<size_t>(s)]) {
-      for (auto& ig : rec.ignores)
-        if (!ig.whole_file && ig.statement == s && try_ignore(ig))
-          return Suppression{Suppression::Kind::InSource, ig.reason};
+  static const IgnoreIndex& ignore_index(FileRecord& rec) {
+    if (rec.ignore_index) return *rec.ignore_index;
+    IgnoreIndex& x = rec.ignore_index.emplace();
+    for (uint32_t g = 0; g < rec.ignores.size(); ++g) {
+      const IgnoreComment& ig = rec.ignores[g];
+      for (uint32_t k = 0; k < ig.rules.size(); ++k) {
+        std::string_view rule = ig.rules[k];
+        if (ig.whole_file && !ig.malformed) x.whole_file_last[rule] = g;
+        if (ig.malformed) continue;
+        // emplace keeps the first: the earliest ignore, and its first entry naming the rule.
+        if (ig.whole_file) x.whole_file_first.emplace(rule, IgnoreIndex::Entry{g, k});
+        else x.line.emplace(std::make_pair(ig.statement, rule), IgnoreIndex::Entry{g, k});
+      }
     }
-    for (auto& ig : rec.ignores)
-      if (ig.whole_file && try_ignore(ig)) return Suppression{Suppression::Kind::InSource, ig.reason};
+    return x;
+  }
+
+  // The ignore that covers a finding, if any; marks it used. The first line ignore of the
+  // statement naming the rule, else of a DO block around it, else the first whole-file one.
+  std::optional<Suppression> suppress(FileRecord& rec, std::string_view rule, int statement) {
+    const IgnoreIndex& x = ignore_index(rec);
+    auto use = [&](IgnoreIndex::Entry e) {
+      IgnoreComment& ig = rec.ignores[e.first];
+      ig.used[e.second] = true;
+      return Suppression{Suppression::Kind::InSource, ig.reason};
+    };
+    if (!x.line.empty())
+      for (int s = statement; s >= 0; s = rec.stmt_parent[static_cast<size_t>(s)]) {
+        count_work(work_counters().ignore_lookups);
+        if (auto it = x.line.find(std::make_pair(s, rule)); it != x.line.end()) return use(it->second);
+      }
+    count_work(work_counters().ignore_lookups);
+    if (auto it = x.whole_file_first.find(rule); it != x.whole_file_first.end()) return use(it->second);
     return std::nullopt;
   }
 
@@ -674,12 +797,12 @@ class Run {
     Diagnostic d;
     d.file = set_.files[static_cast<size_t>(rf.file)].path;
     d.rule = std::string(meta.id);
-    d.category = std::string(meta.category);
+    d.category = a.category;
     d.severity = a.severity;
     if (rf.finding.severity && !configured_severity(meta.id)) d.severity = *rf.finding.severity;
-    d.message = rf.finding.message;
-    d.help = rf.finding.help.empty() ? std::string(meta.help) : rf.finding.help;
-    d.url = rule_url(meta.id);
+    d.message = std::move(rf.finding.message);  // each finding is made into one diagnostic
+    d.help = rf.finding.help.empty() ? a.help : SharedText(std::move(rf.finding.help));
+    d.url = a.url;
     d.range = *rf.range;
     d.statement = rf.statement;
     const auto& placeholders = records_[static_cast<size_t>(rf.file)].placeholders;
@@ -694,7 +817,8 @@ class Run {
     if (!placeholders.empty()) {
       // Names the rules took from the tree are the stand-ins: show the template as written.
       d.message = restore_template_placeholders(std::move(d.message), placeholders);
-      d.help = restore_template_placeholders(std::move(d.help), placeholders);
+      std::string help = restore_template_placeholders(d.help.str(), placeholders);
+      if (help != d.help.str()) d.help = std::move(help);
     }
     return d;
   }
@@ -713,14 +837,14 @@ class Run {
   }
 
   const Active* active_for(const RuleDef* def) const {
-    for (const auto& a : active_)
-      if (a.def == def) return &a;
-    return nullptr;
+    auto it = active_index_.find(def);
+    return it == active_index_.end() ? nullptr : &active_[it->second];
   }
 
   void build_diagnostics(LintResult& result) {
     // File by file, so a file read again for positions is read once.
     std::stable_sort(raw_.begin(), raw_.end(), [](const RawFinding& a, const RawFinding& b) { return a.file < b.file; });
+    result.diagnostics.reserve(result.diagnostics.size() + raw_.size());
     for (auto& rf : raw_) {
       const Active* a = active_for(rf.rule);
       FileRecord& rec = records_[static_cast<size_t>(rf.file)];
@@ -732,6 +856,9 @@ class Run {
       d.suppression = suppress(rec, d.rule, rf.statement);
       result.diagnostics.push_back(std::move(d));
     }
+    // Their text now lives in the diagnostics.
+    raw_.clear();
+    raw_.shrink_to_fit();
     // Ignores that suppressed nothing (or could not), for the rules that look at them.
     for (size_t i = 0; i < records_.size(); ++i) {
       FileRecord& rec = records_[i];
@@ -750,9 +877,11 @@ class Run {
         for (auto& fnd : out.items()) {
           RawFinding rf{a.def, std::move(fnd), static_cast<int>(i), -1};
           Diagnostic d = make_diagnostic(a, rf, src);
-          for (auto& ig : rec.ignores)
-            if (ig.whole_file && !ig.malformed && contains(ig.rules, d.rule))
-              d.suppression = Suppression{Suppression::Kind::InSource, ig.reason};
+          // The last whole-file ignore naming the rule (these findings mark nothing used).
+          const IgnoreIndex& x = ignore_index(rec);
+          count_work(work_counters().ignore_lookups);
+          if (auto it = x.whole_file_last.find(d.rule); it != x.whole_file_last.end())
+            d.suppression = Suppression{Suppression::Kind::InSource, rec.ignores[it->second].reason};
           result.diagnostics.push_back(std::move(d));
         }
       }
@@ -765,6 +894,7 @@ class Run {
   const MigrationSet& set_;
   const LintOptions& opts_;
   std::vector<Active> active_;
+  std::map<const RuleDef*, size_t> active_index_;  // def -> index in active_
   std::vector<std::vector<size_t>> by_kind_;
   std::vector<size_t> any_, unparsed_;
   std::vector<FileRecord> records_;
@@ -782,6 +912,11 @@ class Run {
 
 }  // namespace
 
-LintResult lint(const MigrationSet& set, const LintOptions& opts) { return Run(set, opts).run(); }
+// The whole run happens on a thread whose stack pgsafe sets, so results never depend on `ulimit -s`.
+LintResult lint(const MigrationSet& set, const LintOptions& opts) {
+  LintResult result;
+  run_with_stack([&] { result = Run(set, opts).run(); });
+  return result;
+}
 
 }  // namespace pgsafe

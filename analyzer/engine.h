@@ -1,6 +1,7 @@
 #pragma once
 // The lint engine: files are read and parsed in parallel (bounded read-ahead, so memory stays
 // flat), then replayed in order through the catalog, the per-file state and the rules.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,14 @@ struct LintOptions {
   // Keep the text of files with findings in LintResult::sources (for source snippets). Without
   // it memory holds only the diagnostics, however large the set.
   bool keep_sources = true;
+  // Files larger than four times this are parsed and checked in windows of about this many bytes,
+  // so memory holds one window's parse trees, not a whole large file's (see
+  // parser::ParsedFile::windowed). 0: every file whole.
+  size_t parse_window_bytes = 256 * 1024;
+  // Called once every file has been read and analysed, before findings are placed (some are
+  // placed by reading a file again): lets a test change a file at that moment, as another
+  // process could. Not used by the CLI.
+  std::function<void()> after_files_analysed;
 };
 
 struct LintResult {

@@ -9,12 +9,17 @@
 
 namespace pgsafe {
 
-inline std::string fnv1a_hex(std::string_view bytes) {
+inline uint64_t fnv1a64(std::string_view bytes) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char c : bytes) {
     h ^= c;
     h *= 0x100000001b3ull;
   }
+  return h;
+}
+
+inline std::string fnv1a_hex(std::string_view bytes) {
+  uint64_t h = fnv1a64(bytes);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;

@@ -1,8 +1,13 @@
 #include "analyzer/migration_set.h"
 
+#include <fcntl.h>
 #include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <cstdio>
 #include <cctype>
 #include <set>
 #include <system_error>
@@ -226,7 +231,8 @@ namespace {
 
 bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
-void add_directory(const std::string& dir, std::vector<std::string>& out, std::vector<InputError>& errors) {
+void add_directory(const std::string& dir, std::vector<std::string>& out, std::vector<InputError>& errors,
+                   std::vector<InputError>& skipped) {
   std::vector<std::string> found;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
@@ -245,7 +251,20 @@ void add_directory(const std::string& dir, std::vector<std::string>& out, std::v
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file(ec) && p.extension() == ".sql") found.push_back(generic(p));
+    if (p.extension() != ".sql") continue;
+    std::error_code sec;
+    fs::file_status st = it->status(sec);  // follows a symbolic link
+    if (st.type() == fs::file_type::regular) {
+      found.push_back(generic(p));
+    } else if (it->is_symlink(ec)) {
+      skipped.push_back({generic(p), sec == std::errc::too_many_symbolic_link_levels
+                                         ? "skipped: a symbolic link that loops"
+                                         : st.type() == fs::file_type::not_found || sec
+                                               ? "skipped: a symbolic link to nothing (dangling)"
+                                               : "skipped: a symbolic link to something that is not a regular file"});
+    } else if (st.type() != fs::file_type::directory) {
+      skipped.push_back({generic(p), "skipped: not a regular file (a named pipe, socket or device)"});
+    }
   }
   if (found.empty()) {
     errors.push_back({dir, "directory contains no .sql files"});
@@ -255,10 +274,11 @@ void add_directory(const std::string& dir, std::vector<std::string>& out, std::v
   out.insert(out.end(), found.begin(), found.end());
 }
 
-void expand(const std::string& arg, std::vector<std::string>& out, std::vector<InputError>& errors) {
+void expand(const std::string& arg, std::vector<std::string>& out, std::vector<InputError>& errors,
+            std::vector<InputError>& skipped) {
   std::error_code ec;
   if (fs::is_directory(arg, ec)) {
-    add_directory(arg, out, errors);
+    add_directory(arg, out, errors, skipped);
     return;
   }
   if (fs::exists(arg, ec)) {
@@ -272,7 +292,7 @@ void expand(const std::string& arg, std::vector<std::string>& out, std::vector<I
       std::vector<std::string> matched;
       for (size_t i = 0; i < g.gl_pathc; ++i) {
         std::string m = g.gl_pathv[i];
-        if (fs::is_directory(m, ec)) add_directory(m, matched, errors);
+        if (fs::is_directory(m, ec)) add_directory(m, matched, errors, skipped);
         else matched.push_back(m);
       }
       globfree(&g);
@@ -288,6 +308,66 @@ void expand(const std::string& arg, std::vector<std::string>& out, std::vector<I
 
 }  // namespace
 
+namespace {
+std::string describe_mib(size_t bytes) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+}  // namespace
+
+// Reads a regular file whole. Anything else (a FIFO, a device, a directory) is refused before
+// a read could block on it; a file larger than max_size is refused without reading it.
+bool read_migration_file(const std::string& path, size_t max_size, std::string& bytes, std::string& why) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    why = std::string("cannot read file: ") + std::strerror(errno);
+    return false;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    why = std::string("cannot read file: ") + std::strerror(errno);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    why = S_ISDIR(st.st_mode)  ? "is a directory, not a migration file"
+          : S_ISFIFO(st.st_mode) ? "is a named pipe (FIFO), not a migration file; pgsafe reads only regular files "
+                                   "(pipe SQL through stdin with `-` instead)"
+                                 : "is not a regular file (a device or socket); pgsafe reads only regular files";
+    return false;
+  }
+  auto too_large = [&](size_t size) {
+    why = "file is " + describe_mib(size) + ", larger than the limit of " + describe_mib(max_size) +
+          " (max_file_size_mb in .pgsafe.toml); a migration this large should be split or loaded as data, not linted";
+  };
+  if (static_cast<uint64_t>(st.st_size) > max_size) {
+    too_large(static_cast<size_t>(st.st_size));
+    return false;
+  }
+  bytes.clear();
+  bytes.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  while (true) {
+    ssize_t got = ::read(fd, buf, sizeof buf);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      why = std::string("cannot read file: ") + std::strerror(errno);
+      return false;
+    }
+    if (got == 0) break;
+    bytes.append(buf, static_cast<size_t>(got));
+    if (bytes.size() > max_size) {  // it grew while being read
+      too_large(bytes.size());
+      return false;
+    }
+  }
+  return true;
+}
+
 MigrationSet discover(const std::vector<std::string>& paths, const DiscoverOptions& opts,
                       std::vector<InputError>& errors) {
   MigrationSet set;
@@ -295,7 +375,7 @@ MigrationSet discover(const std::vector<std::string>& paths, const DiscoverOptio
   bool want_stdin = false;
   for (const auto& p : paths) {
     if (p == "-") want_stdin = true;
-    else expand(p, targets, errors);
+    else expand(p, targets, errors, set.skipped);
   }
   std::vector<std::string> history;
   if (opts.migrations_dir) {
@@ -303,7 +383,7 @@ MigrationSet discover(const std::vector<std::string>& paths, const DiscoverOptio
     if (!fs::is_directory(*opts.migrations_dir, ec)) {
       errors.push_back({*opts.migrations_dir, "migrations directory does not exist"});
     } else {
-      add_directory(*opts.migrations_dir, history, errors);
+      add_directory(*opts.migrations_dir, history, errors, set.skipped);
       // A history folder without files is fine: the first migration has no history.
       if (!errors.empty() && errors.back().file == *opts.migrations_dir &&
           errors.back().message == "directory contains no .sql files")

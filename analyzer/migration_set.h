@@ -36,16 +36,24 @@ struct MigrationFile {
   std::optional<std::string> contents;  // bytes supplied in memory (stdin, the applier)
 };
 
-struct MigrationSet {
-  Layout layout = Layout::Timestamp;
-  std::vector<MigrationFile> files;  // ordered: version, then path
-};
-
 struct InputError {
   std::string file;
   std::string message;
   uint32_t line = 0, column = 0;     // 0 when not about a position
 };
+
+struct MigrationSet {
+  Layout layout = Layout::Timestamp;
+  std::vector<MigrationFile> files;  // ordered: version, then path
+  // Entries of a searched folder that look like migrations but were not read (a dangling or
+  // looping symbolic link, a named pipe): the user is told, they are not silently left out.
+  std::vector<InputError> skipped;
+};
+
+// Reads a migration file whole. Only a regular file is read: a FIFO, a device or a directory is
+// refused before a read could block on it, and a file larger than max_size without reading it.
+// On failure `why` says what is wrong (without the path).
+bool read_migration_file(const std::string& path, size_t max_size, std::string& bytes, std::string& why);
 
 struct DiscoverOptions {
   Layout layout = Layout::Auto;

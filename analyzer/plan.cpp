@@ -398,14 +398,11 @@ Plan build_plan(const MigrationSet& set, size_t max_file_size) {
     if (f.contents) {
       text = *f.contents;
     } else {
-      std::ifstream in(f.path, std::ios::binary);
-      if (!in) {
-        plan.errors.push_back({f.path, "cannot read file"});
+      std::string why;
+      if (!read_migration_file(f.path, max_file_size, text, why)) {
+        plan.errors.push_back({f.path, why});
         continue;
       }
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
     }
     if (text.size() > max_file_size || looks_binary(text) || find_invalid_utf8(text)) {
       plan.errors.push_back({f.path, "not a UTF-8 SQL text file of a plannable size"});

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "analyzer/work_counters.h"
+
 namespace pgsafe {
 
 namespace {
@@ -76,6 +78,9 @@ std::vector<IgnoreComment> collect_ignores(const SourceText& source, const parse
   std::vector<IgnoreComment> out;
   const auto& stmts = parsed.statements();
   const std::string& text = source.text();
+  // Comments come in file order, so the first statement starting after each one never moves
+  // back: one pass over the statements for all the ignores, whatever their order.
+  size_t next = 0;
   for (const auto& c : parsed.comments()) {
     std::string_view body(text.data() + c.begin, c.end - c.begin);
     if (body.find("pgsafe-ignore") == std::string_view::npos) continue;
@@ -84,14 +89,12 @@ std::vector<IgnoreComment> collect_ignores(const SourceText& source, const parse
     ig.begin = c.begin;
     ig.end = c.end;
     if (!ig.whole_file) {
-      // The statement that follows: the first one starting after the comment, as long as no
-      // other statement ends between them.
-      for (size_t i = 0; i < stmts.size(); ++i) {
-        if (stmts[i].begin >= c.end) {
-          ig.statement = static_cast<int>(i);
-          break;
-        }
+      // The statement that follows: the first one (in the list) starting after the comment.
+      while (next < stmts.size() && stmts[next].begin < c.end) {
+        count_work(work_counters().statement_visits);
+        ++next;
       }
+      if (next < stmts.size()) ig.statement = static_cast<int>(next);
     }
     out.push_back(std::move(ig));
   }

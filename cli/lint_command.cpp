@@ -205,6 +205,11 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   bool uses_stdin = std::find(paths.begin(), paths.end(), "-") != paths.end();
   std::vector<InputError> derrors;
   MigrationSet set = staged ? discover_staged(paths, dopts, derrors) : discover(paths, dopts, derrors);
+  {
+    std::set<std::string> told;
+    for (const auto& w : set.skipped)
+      if (told.insert(w.file).second) err << "pgsafe: warning: " << w.file << ": " << w.message << "\n";
+  }
   if (!derrors.empty()) {
     print_input_errors(derrors, err);
     return exit_code::kUsage;

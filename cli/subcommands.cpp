@@ -54,6 +54,11 @@ std::optional<std::string> unknown_subcommand(const CLI::App& app, const std::ve
     if (arg.empty() || arg[0] == '-') return std::nullopt;  // an option the top level lacks: CLI11 says so
     for (const auto& n : names)
       if (n == arg) return std::nullopt;
+    // A connection string given first (`pgsafe "$DATABASE_URL"`) is not repeated: it may hold a password.
+    if (arg.find("://") != std::string::npos || arg.find('@') != std::string::npos ||
+        arg.find('=') != std::string::npos)
+      return "unknown command: the first argument looks like a connection string (not repeated here); "
+             "give it to apply, status, repair or plan as --db";
     return "unknown command '" + arg + "'" + did_you_mean(arg, names);
   }
   return std::nullopt;

@@ -113,24 +113,20 @@ std::vector<Comment> lex_comments(std::string_view t) {
   return out;
 }
 
-std::vector<std::pair<uint32_t, uint32_t>> split_statements(std::string_view t) {
-  std::vector<std::pair<uint32_t, uint32_t>> out;
+namespace {
+
+// Walks the statements of a text: on_token(begin, end) for each token outside comments (';' ends
+// included are not), on_end(pos) for each ';' that ends a statement: outside parentheses and
+// outside SQL-standard function bodies (BEGIN ATOMIC ... END).
+template <typename Token_, typename End>
+void walk_statements(std::string_view t, Token_&& on_token, End&& on_end) {
   int parens = 0;
   int atomic = 0;  // nesting inside BEGIN ATOMIC bodies (CASE ... END counted too)
-  bool open = false;
   bool after_begin = false;
-  size_t begin = 0, last_end = 0;
-  auto significant = [&](size_t b, size_t e) {
-    if (!open) {
-      open = true;
-      begin = b;
-    }
-    last_end = e;
-  };
   lex(
       t, [](size_t, size_t, bool) {},
       [&](size_t b, size_t e) {
-        significant(b, e);
+        on_token(b, e);
         if (after_begin && word_is(t, b, e, "ATOMIC")) ++atomic;
         else if (atomic > 0 && word_is(t, b, e, "CASE")) ++atomic;
         else if (atomic > 0 && word_is(t, b, e, "END")) --atomic;
@@ -140,16 +136,52 @@ std::vector<std::pair<uint32_t, uint32_t>> split_statements(std::string_view t) 
         after_begin = false;
         char c = t[i];
         if (c == ';' && parens == 0 && atomic == 0) {
-          if (open) out.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(last_end));
-          open = false;
+          on_end(i);
           return;
         }
-        significant(i, i + 1);
+        on_token(i, i + 1);
         if (c == '(') ++parens;
         else if (c == ')' && parens > 0) --parens;
       });
+}
+
+}  // namespace
+
+std::vector<std::pair<uint32_t, uint32_t>> split_statements(std::string_view t) {
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  bool open = false;
+  size_t begin = 0, last_end = 0;
+  walk_statements(
+      t,
+      [&](size_t b, size_t e) {
+        if (!open) {
+          open = true;
+          begin = b;
+        }
+        last_end = e;
+      },
+      [&](size_t) {
+        if (open) out.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(last_end));
+        open = false;
+      });
   if (open) out.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(last_end));
   return out;
+}
+
+std::vector<uint32_t> window_cuts(std::string_view t, size_t window_bytes, size_t* statements) {
+  std::vector<uint32_t> cuts;
+  size_t last = 0, count = 0;
+  walk_statements(
+      t, [](size_t, size_t) {},
+      [&](size_t i) {
+        ++count;
+        if (i + 1 - last >= window_bytes && i + 1 < t.size()) {
+          cuts.push_back(static_cast<uint32_t>(i + 1));
+          last = i + 1;
+        }
+      });
+  if (statements) *statements = count + 1;  // a last statement may have no ';'
+  return cuts;
 }
 
 }  // namespace pgsafe::parser

@@ -17,4 +17,10 @@ std::vector<Comment> lex_comments(std::string_view text);
 // blanks and comments excluded. Every non-blank, non-comment byte lands in some span.
 std::vector<std::pair<uint32_t, uint32_t>> split_statements(std::string_view text);
 
+// Where to cut a large text into windows of about window_bytes each: just after a ';' that ends
+// a statement (as split_statements sees them), so each window holds whole statements. Returns the
+// cut offsets, increasing, none at 0 or at the end; *statements (if given) gets an upper bound
+// of the number of statements.
+std::vector<uint32_t> window_cuts(std::string_view text, size_t window_bytes, size_t* statements = nullptr);
+
 }  // namespace pgsafe::parser

@@ -48,6 +48,13 @@ uint32_t char_pos_to_byte(std::string_view text, int cursorpos) {
   return static_cast<uint32_t>(i);
 }
 
+// Errors that say a statement is nested beyond the parser's limits rather than wrong.
+bool is_nesting_limit(std::string_view message) {
+  return message.find("stack depth limit exceeded") != std::string_view::npos ||
+         message.find("nested too deeply") != std::string_view::npos ||
+         message.rfind("memory exhausted", 0) == 0;
+}
+
 // Postgres quotes the rest of the input after "at or near": keep messages to one short line.
 std::string clean_message(const char* msg) {
   std::string m = msg ? msg : "syntax error";
@@ -127,9 +134,15 @@ class FileParser {
     ProtobufParseOwner parsed(piece.c_str());
     uint32_t end = base + static_cast<uint32_t>(piece.size());
     if (parsed.r.error) {
-      add_error_statement(base, end,
-                          SyntaxError{base + char_pos_to_byte(piece, parsed.r.error->cursorpos),
-                                      clean_message(parsed.r.error->message)});
+      std::string message = clean_message(parsed.r.error->message);
+      uint32_t at = base + char_pos_to_byte(piece, parsed.r.error->cursorpos);
+      if (is_nesting_limit(message)) {
+        // The parser's own limits (its stack, its grammar stack, the tree's serialisation): the
+        // statement is valid SQL, nested deeper than any parser here follows.
+        message = "statement is nested too deeply to parse (" + message + "); pgsafe cannot check it";
+        if (parsed.r.error->cursorpos <= 0) at = first_token_at_or_after(base, end);
+      }
+      add_error_statement(base, end, SyntaxError{at, message});
       return;
     }
     auto* result = google::protobuf::Arena::CreateMessage<pg_query::ParseResult>(out_.arena_.get());
@@ -222,6 +235,9 @@ class FileParser {
     out_.statements_.push_back(std::move(st));
   }
 
+  // DO blocks nested deeper than this (a DO run by a DO ...) are reported, not read.
+  static constexpr int kMaxDoDepth = 16;
+
   void expand_do_blocks() {
     bool any = false;
     for (const auto& st : out_.statements_)
@@ -231,33 +247,57 @@ class FileParser {
     expanded.reserve(out_.statements_.size());
     for (auto& st : out_.statements_) {
       expanded.push_back(std::move(st));
-      Statement& outer = expanded.back();
+      const Statement& outer = expanded.back();
       if (!outer.node || !outer.node->has_do_stmt()) continue;
-      int parent = static_cast<int>(expanded.size() - 1);
-      DoBody body = extract_do_body(outer.node->do_stmt(), outer.base, text_);
-      if (!body.plpgsql) continue;
-      std::vector<EmbeddedSql> found;
-      std::optional<SyntaxError> body_error = find_embedded_sql(body, found);
-      if (body_error) expanded[static_cast<size_t>(parent)].body_error = std::move(body_error);
-      for (auto& e : found) {
-        ProtobufParseOwner parsed(e.sql.c_str());
-        if (parsed.r.error) continue;  // PL/pgSQL expressions that are not statements on their own
-        auto* result = google::protobuf::Arena::CreateMessage<pg_query::ParseResult>(out_.arena_.get());
-        if (!read_message(parsed.r.parse_tree, result, limits_.max_tree_depth)) continue;
-        for (const auto& raw : result->stmts()) {
-          Statement inner;
-          inner.node = &raw.stmt();
-          inner.base = e.offset;
-          inner.begin = e.offset + static_cast<uint32_t>(raw.stmt_location());
-          inner.end = raw.stmt_len() > 0 ? inner.begin + static_cast<uint32_t>(raw.stmt_len())
-                                         : e.offset + static_cast<uint32_t>(e.sql.size());
-          inner.parent = parent;
-          inner.conditional = e.conditional;
-          expanded.push_back(std::move(inner));
-        }
-      }
+      expand_do(expanded, expanded.size() - 1, text_, outer.base, OffsetMap::shifted(0), false, 1);
     }
     out_.statements_ = std::move(expanded);
+  }
+
+  // Appends the statements the DO statement expanded[index] runs, each followed by those of any
+  // DO block among them (depth bounded). src is the text the DO's locations index from loc_base,
+  // src_map takes src positions to file offsets.
+  void expand_do(std::vector<Statement>& expanded, size_t index, std::string_view src, uint32_t loc_base,
+                 const OffsetMap& src_map, bool conditional, int depth) {
+    DoBody body = extract_do_body(expanded[index].node->do_stmt(), src, loc_base, src_map);
+    if (!body.plpgsql) return;
+    if (depth > kMaxDoDepth) {
+      expanded[index].body_error = SyntaxError{body.offset, "the statements of this DO block are not checked: DO blocks are nested more than " +
+                                                                std::to_string(kMaxDoDepth) + " deep"};
+      return;
+    }
+    std::vector<EmbeddedSql> found;
+    if (auto body_error = find_embedded_sql(body, found)) expanded[index].body_error = std::move(body_error);
+    const uint32_t do_begin = expanded[index].begin, do_end = expanded[index].end;
+    const int parent = static_cast<int>(index);
+    for (auto& e : found) {
+      ProtobufParseOwner parsed(e.sql.c_str());
+      if (parsed.r.error) continue;  // PL/pgSQL expressions that are not statements on their own
+      auto* result = google::protobuf::Arena::CreateMessage<pg_query::ParseResult>(out_.arena_.get());
+      if (!read_message(parsed.r.parse_tree, result, limits_.max_tree_depth)) continue;
+      for (const auto& raw : result->stmts()) {
+        // The statement's bytes in e.sql, blanks and the ';' trimmed, then mapped to the file.
+        size_t b = static_cast<size_t>(std::max(0, raw.stmt_location()));
+        size_t x = raw.stmt_len() > 0 ? b + static_cast<size_t>(raw.stmt_len()) : e.sql.size();
+        x = std::min(x, e.sql.size());
+        while (b < x && blank(e.sql[b])) ++b;
+        while (x > b && (blank(e.sql[x - 1]) || e.sql[x - 1] == ';')) --x;
+        Statement inner;
+        inner.node = &raw.stmt();
+        inner.begin = std::clamp(e.map.map(b), do_begin, do_end);
+        inner.end = x > b ? std::clamp(e.map.map(x - 1) + 1, inner.begin, do_end) : inner.begin;
+        // Node locations are exact at the statement's start (and all through it unless an
+        // escape or a || lies inside it).
+        uint32_t start = e.map.map(static_cast<size_t>(std::max(0, raw.stmt_location())));
+        uint32_t loc = static_cast<uint32_t>(std::max(0, raw.stmt_location()));
+        inner.base = start >= loc ? start - loc : 0;
+        inner.parent = parent;
+        inner.conditional = conditional || e.conditional;
+        expanded.push_back(std::move(inner));
+        if (expanded.back().node->has_do_stmt())
+          expand_do(expanded, expanded.size() - 1, e.sql, 0, e.map, expanded.back().conditional, depth + 1);
+      }
+    }
   }
 
   std::string_view text_;
@@ -271,6 +311,7 @@ ParsedFile::ParsedFile(ParsedFile&&) noexcept = default;
 ParsedFile& ParsedFile::operator=(ParsedFile&&) noexcept = default;
 
 const std::vector<Token>& ParsedFile::tokens() const {
+  if (!tokens_scanned_ && windowed()) scan_window_tokens();
   if (!tokens_scanned_) {
     // Rules that need tokens pay for the scanner; the fast path never runs it.
     std::vector<Comment> ignored;
@@ -289,6 +330,7 @@ size_t ParsedFile::token_at_or_after(uint32_t offset) const {
 }
 
 ParsedFile parse_sql(std::string_view text, const ParseLimits& limits) {
+  if (limits.window_bytes > 0 && text.size() > 4 * limits.window_bytes) return parse_windowed(text, limits);
   ParsedFile out;
   out.text_.assign(text.data(), text.size());
   FileParser(text, limits, out).run();

@@ -1,5 +1,7 @@
 #include "parser/source_text.h"
 
+#include <cstring>
+
 #include <algorithm>
 
 namespace pgsafe {
@@ -78,7 +80,9 @@ std::optional<size_t> find_invalid_utf8(std::string_view s) {
 }
 
 bool looks_binary(std::string_view bytes) {
-  return bytes.substr(0, 8192).find('\0') != std::string_view::npos;
+  // Anywhere, not only near the start: the parser reads a C string, so text after a NUL byte
+  // would go unseen by pgsafe while psql still runs it.
+  return !bytes.empty() && std::memchr(bytes.data(), '\0', bytes.size()) != nullptr;
 }
 
 size_t count_code_points(std::string_view s) {

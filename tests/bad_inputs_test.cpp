@@ -66,7 +66,7 @@ TEST_CASE("binary file is refused with its position", "[bad-input]") {
   auto r = run_pgsafe({"lint", dir});
   CHECK(r.exit_code == 2);
   CHECK(mentions(r.err, "20240101000000_blob.sql:2:5"));
-  CHECK(mentions(r.err, "binary file"));
+  CHECK(mentions(r.err, "NUL byte: binary, not SQL text"));
 }
 
 TEST_CASE("invalid UTF-8 is refused with line and column", "[bad-input]") {

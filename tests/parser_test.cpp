@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "parser/parser.h"
+#include "parser/plpgsql.h"
 #include "parser/source_text.h"
 #include "parser/tree.h"
 
@@ -125,4 +126,216 @@ TEST_CASE("tree helpers format types and names", "[parser]") {
   for (const auto& e : cs.table_elts()) types.push_back(tree::format_type(e.column_def().type_name()));
   CHECK(types == std::vector<std::string>{"varchar(50)", "numeric(10,2)", "integer", "timestamptz", "text[]",
                                           "public.mood", "interval"});
+}
+
+// ---------------------------------------------------------------- statements pgsafe must see (issue 15)
+
+namespace {
+// The statements found inside DO blocks (parent >= 0), as their text in the file.
+std::vector<std::string> inner_spans(const std::string& sql, const parser::ParsedFile& p) {
+  std::vector<std::string> out;
+  for (const auto& s : p.statements())
+    if (s.parent >= 0 && s.node) out.push_back(span(sql, s));
+  return out;
+}
+const parser::Statement* first_drop(const parser::ParsedFile& p) {
+  for (const auto& s : p.statements())
+    if (s.node && s.node->has_drop_stmt()) return &s;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("a DO block written inside a DO body is read, with exact positions", "[parser][do]") {
+  std::string sql = "DO $a$\nBEGIN\n  DO $b$ BEGIN DROP TABLE users; END $b$;\nEND\n$a$;\n";
+  auto p = parser::parse_sql(sql);
+  const auto& st = p.statements();
+  REQUIRE(st.size() == 3);
+  CHECK(st[0].node->has_do_stmt());
+  CHECK(st[1].node->has_do_stmt());
+  CHECK(st[1].parent == 0);
+  CHECK(span(sql, st[1]) == "DO $b$ BEGIN DROP TABLE users; END $b$");
+  REQUIRE(st[2].node->has_drop_stmt());
+  CHECK(st[2].parent == 1);
+  CHECK(span(sql, st[2]) == "DROP TABLE users");
+  CHECK_FALSE(st[0].body_error);
+  CHECK_FALSE(st[1].body_error);
+  // Node locations map through base to the file.
+  const auto& name = st[2].node->drop_stmt().objects(0).list().items(0).string();
+  CHECK(name.sval() == "users");
+}
+
+TEST_CASE("a DO block run by EXECUTE inside a DO block is read", "[parser][do]") {
+  std::string sql =
+      "DO $outer$\nBEGIN\n  EXECUTE 'DO $inner$ BEGIN RAISE NOTICE ''it''''s''; DROP TABLE accounts; END $inner$';\nEND\n$outer$;\n";
+  auto p = parser::parse_sql(sql);
+  CHECK(inner_spans(sql, p) == std::vector<std::string>{
+                                   "DO $inner$ BEGIN RAISE NOTICE ''it''''s''; DROP TABLE accounts; END $inner$",
+                                   "DROP TABLE accounts"});
+  const auto* drop = first_drop(p);
+  REQUIRE(drop);
+  CHECK(p.statements()[static_cast<size_t>(drop->parent)].node->has_do_stmt());
+  CHECK(p.statements()[static_cast<size_t>(drop->parent)].parent == 0);
+  // Doubled quotes before the statement do not shift it: its table is where the file has it.
+  const auto& rel = drop->node->drop_stmt();
+  (void)rel;
+  CHECK(sql.substr(drop->begin, 10) == "DROP TABLE");
+}
+
+TEST_CASE("statements of a conditional nested DO block are conditional", "[parser][do]") {
+  std::string sql = "DO $a$ BEGIN IF true THEN DO $b$ BEGIN DROP TABLE t; END $b$; END IF; END $a$;";
+  auto p = parser::parse_sql(sql);
+  const auto* drop = first_drop(p);
+  REQUIRE(drop);
+  CHECK(drop->conditional);
+}
+
+TEST_CASE("DO blocks nested beyond the bound are reported, not read", "[parser][do]") {
+  // 20 levels: DO $t0$ BEGIN DO $t1$ BEGIN ... DROP TABLE deep; END $t1$; END $t0$;
+  std::string sql;
+  const int levels = 20;
+  for (int i = 0; i < levels; ++i) sql += "DO $t" + std::to_string(i) + "$ BEGIN ";
+  sql += "DROP TABLE deep;";
+  for (int i = levels - 1; i >= 0; --i) sql += " END $t" + std::to_string(i) + "$;";
+  auto p = parser::parse_sql(sql);
+  CHECK_FALSE(first_drop(p));
+  int reported = 0;
+  for (const auto& s : p.statements())
+    if (s.body_error) {
+      ++reported;
+      CHECK(s.body_error->message.find("nested more than 16 deep") != std::string::npos);
+      CHECK(s.parent >= 0);
+    }
+  CHECK(reported == 1);
+}
+
+TEST_CASE("EXECUTE of dollar-quoted, E'' and concatenated constants is read", "[parser][do]") {
+  std::string sql =
+      "DO $$\nBEGIN\n"
+      "  EXECUTE $q$DROP TABLE users$q$;\n"
+      "  EXECUTE E'ALTER TABLE t\\n  ALTER COLUMN c SET DEFAULT \\'x\\'';\n"
+      "  EXECUTE 'DROP ' || 'TABLE orders';\n"
+      "  EXECUTE 'DROP ' -- a comment\n     || $x$TABLE $x$ || E'\\x6c' || 'ines';\n"
+      "  EXECUTE format('DROP TABLE invoices');\n"
+      "  EXECUTE format('UPDATE t SET pct = 100 %% 7');\n"
+      "  EXECUTE format('DROP TABLE %I', 'x');\n"
+      "  EXECUTE 'DROP TABLE ' || tbl;\n"
+      "  EXECUTE 'TRUNCATE x' USING 1;\n"
+      "END\n$$;\n";
+  auto p = parser::parse_sql(sql);
+  CHECK_FALSE(p.statements()[0].body_error);
+  CHECK(inner_spans(sql, p) == std::vector<std::string>{
+                                   "DROP TABLE users",
+                                   "ALTER TABLE t\\n  ALTER COLUMN c SET DEFAULT \\'x\\'",
+                                   "DROP ' || 'TABLE orders",
+                                   "DROP ' -- a comment\n     || $x$TABLE $x$ || E'\\x6c' || 'ines",
+                                   "DROP TABLE invoices",
+                                   "UPDATE t SET pct = 100 %% 7",
+                                   "TRUNCATE x",
+                               });
+  std::vector<std::string> dropped;
+  for (const auto& s : p.statements())
+    if (s.node && s.node->has_drop_stmt())
+      dropped.push_back(s.node->drop_stmt().objects(0).list().items(0).string().sval());
+  CHECK(dropped == std::vector<std::string>{"users", "orders", "lines", "invoices"});
+  // The ALTER's value decoded the escapes (\n, \'), so it parsed; its column is c.
+  int alters = 0;
+  for (const auto& s : p.statements())
+    if (s.node && s.node->has_alter_table_stmt()) {
+      ++alters;
+      CHECK(s.node->alter_table_stmt().cmds(0).alter_table_cmd().name() == "c");
+    }
+  CHECK(alters == 1);
+}
+
+TEST_CASE("a finding's location inside a dollar-quoted EXECUTE is exact", "[parser][do]") {
+  std::string sql = "DO $$ BEGIN EXECUTE $q$ALTER TABLE accounts DROP COLUMN x$q$; END $$;";
+  auto p = parser::parse_sql(sql);
+  REQUIRE(p.statements().size() == 2);
+  const auto& s = p.statements()[1];
+  const auto& rel = s.node->alter_table_stmt().relation();
+  CHECK(sql.substr(s.base + static_cast<uint32_t>(rel.location()), 8) == "accounts");
+}
+
+TEST_CASE("a DO body written as an E'' or '' string maps positions through its escapes", "[parser][do]") {
+  std::string sql = "DO E'BEGIN RAISE NOTICE \\'x\\'; DROP TABLE a; EXECUTE ''DROP TABLE b''; END';";
+  auto p = parser::parse_sql(sql);
+  CHECK(inner_spans(sql, p) == std::vector<std::string>{"DROP TABLE a", "DROP TABLE b"});
+}
+
+TEST_CASE("string constants decode like PostgreSQL's", "[parser][do]") {
+  auto v = [](std::string_view s) { auto c = parser::read_string_constant(s, 0); return c ? c->value : std::string("<none>"); };
+  CHECK(v("'it''s'") == "it's");
+  CHECK(v("'a\\nb'") == "a\\nb");  // standard strings keep backslashes
+  CHECK(v("E'a\\nb\\t\\\\\\''") == "a\nb\t\\'");
+  CHECK(v("E'\\101\\x42\\u00e9\\U0001F600'") == "AB\xc3\xa9\xf0\x9f\x98\x80");
+  CHECK(v("E'\\0'") == "<none>");          // a NUL is never passed on
+  CHECK(v("$tag$a $$ b$tag$") == "a $$ b");
+  CHECK(v("$$x$$") == "x");
+  CHECK(v("'unterminated") == "<none>");
+  CHECK(v("U&'d\\0061t'") == "<none>");
+  auto c = parser::read_string_constant("E'ab\\ncd'", 0);
+  REQUIRE(c);
+  CHECK(c->map.map(0) == 2);
+  CHECK(c->map.map(2) == 5);  // the \n escape: its last byte
+  CHECK(c->map.map(3) == 6);  // after it
+  CHECK(c->end == 9);
+  CHECK_FALSE(parser::constant_sql("'a' || b"));
+  CHECK_FALSE(parser::constant_sql("'a'::text"));
+  CHECK_FALSE(parser::constant_sql("format('%s', x)"));
+  CHECK_FALSE(parser::constant_sql("format('%I')"));
+  CHECK_FALSE(parser::constant_sql("upper('a')"));
+  REQUIRE(parser::constant_sql(" FORMAT ( 'a%%b' ) "));
+  CHECK(parser::constant_sql(" FORMAT ( 'a%%b' ) ")->value == "a%b");
+  auto cat = parser::constant_sql("'ab' || 'cd'");
+  REQUIRE(cat);
+  CHECK(cat->value == "abcd");
+  CHECK(cat->map.map(1) == 2);
+  CHECK(cat->map.map(2) == 9);
+}
+
+TEST_CASE("offset maps compose", "[parser][do]") {
+  parser::OffsetMap inner;  // "xyz" read from positions 1,2 then 5 of some text
+  inner.add(0, 1);
+  inner.add(2, 5);
+  parser::OffsetMap outer;  // that text from file offset 100, with a jump at 4
+  outer.add(0, 100);
+  outer.add(4, 200);
+  auto m = inner.then(outer);
+  CHECK(m.map(0) == 101);
+  CHECK(m.map(1) == 102);
+  CHECK(m.map(2) == 201);
+  auto s = m.after_shift(1);
+  CHECK(s.map(0) == 102);
+  CHECK(s.map(1) == 201);
+}
+
+namespace {
+std::string deep_do(int levels) {
+  std::string sql = "DO $$\nBEGIN\n";
+  for (int i = 0; i < levels; ++i) sql += "IF true THEN ";
+  sql += "\nDROP TABLE t;\n";
+  for (int i = 0; i < levels; ++i) sql += "END IF; ";
+  sql += "\nEND $$;\n";
+  return sql;
+}
+}  // namespace
+
+TEST_CASE("a DO body nested as deeply as PL/pgSQL allows is walked without recursion", "[parser][do]") {
+  std::string sql = deep_do(3000);
+  auto p = parser::parse_sql(sql);
+  REQUIRE(p.statements().size() == 2);
+  CHECK_FALSE(p.statements()[0].body_error);
+  CHECK(span(sql, p.statements()[1]) == "DROP TABLE t");
+  CHECK(p.statements()[1].conditional);
+}
+
+TEST_CASE("a DO body too deep for the PL/pgSQL parser is reported, not silently dropped", "[parser][do]") {
+  std::string sql = deep_do(10000);
+  auto p = parser::parse_sql(sql);
+  REQUIRE(p.statements().size() == 1);
+  const auto& err = p.statements()[0].body_error;
+  REQUIRE(err);
+  CHECK(err->message.find("not checked") != std::string::npos);
+  CHECK(err->message.find("nested too deeply") != std::string::npos);
+  CHECK(err->offset == sql.find("$$") + 2);
 }

@@ -1,5 +1,6 @@
 // duplicate-version: two migrations of the set claim the same version.
 #include "analyzer/rule.h"
+#include "analyzer/work_counters.h"
 
 namespace pgsafe::rules {
 namespace {
@@ -49,7 +50,7 @@ class DuplicateVersion final : public Rule {
       size_t j = i + 1;
       if (!files[i].version.empty() && files[i].direction != Direction::Repeatable)
         while (j < files.size() && files[j].direction == files[i].direction && !files[j].version.empty() &&
-               compare_versions(files[j].version, files[i].version) == 0)
+               (count_work(work_counters().version_comparisons), compare_versions(files[j].version, files[i].version) == 0))
           ++j;
       std::vector<size_t> group;
       for (size_t k = i; k < j; ++k) group.push_back(k);

@@ -16,7 +16,9 @@ const RuleMeta kMeta{
         "`pg_version` says, so a statement it rejects is rejected by every PostgreSQL release: it will "
         "fail when the migration is applied, and cannot be checked by any other rule. The rest of the "
         "file is still analysed. Statements that parse but use syntax newer than the target server "
-        "(`pg_version`, default 17) are reported too: that server rejects them.",
+        "(`pg_version`, default 17) are reported too: that server rejects them. A DO block whose PL/pgSQL body "
+        "pgsafe cannot read (a PL/pgSQL syntax error, nesting too deep for the PL/pgSQL parser, DO blocks nested "
+        "more than 16 deep) is a warning: none of the statements inside it was checked.",
     .help = "Fix the statement at the position shown. When the statement is valid PostgreSQL but newer than "
             "the target server (`pg_version`: a VIRTUAL generated column, a named NOT NULL constraint, NOT "
             "ENFORCED, WITHOUT OVERLAPS and PERIOD need 18; SET EXPRESSION and MERGE ... RETURNING need 17; MERGE "
@@ -89,16 +91,39 @@ void check_target_version(const StatementContext& ctx, Findings& out) {
   }
 }
 
+// A DO block whose PL/pgSQL body pgsafe could not read: none of its statements was checked. A
+// warning, not an error: pgsafe's PL/pgSQL parser has no catalog and rejects a few valid bodies,
+// and a body nested too deeply for it may still run.
+void report_unread_body(const StatementContext& ctx, Findings& out) {
+  const auto& err = *ctx.stmt.body_error;
+  const std::string& text = ctx.source.text();
+  uint32_t begin = err.offset < ctx.stmt.begin || err.offset >= ctx.stmt.end ? ctx.stmt.begin : err.offset;
+  size_t nl = text.find('\n', begin);
+  uint32_t end = nl == std::string::npos ? ctx.stmt.end : std::min<uint32_t>(ctx.stmt.end, static_cast<uint32_t>(nl));
+  if (end <= begin) end = std::min<uint32_t>(begin + 1, static_cast<uint32_t>(text.size()));
+  Finding f{begin, end, err.message,
+            "pgsafe reads the SQL a DO block runs with PostgreSQL's PL/pgSQL parser; this body did not get through it, "
+            "so nothing inside it (drops, rewrites, locks) was checked. Fix the body if it is wrong; if it is valid "
+            "(nested too deeply for the parser, or DO blocks nested more than 16 deep), review its statements by "
+            "hand, or move the DDL out of the DO block where pgsafe can check it.",
+            std::nullopt, -1};
+  f.severity = Severity::Warning;
+  out.add(std::move(f));
+}
+
 class SyntaxError final : public Rule {
  public:
   std::vector<int> subscriptions() const override {
-    return {kUnparsedStatement, pg_query::Node::kAlterTableStmt, pg_query::Node::kCreateStmt, pg_query::Node::kMergeStmt};
+    return {kUnparsedStatement, pg_query::Node::kAlterTableStmt, pg_query::Node::kCreateStmt, pg_query::Node::kMergeStmt,
+            pg_query::Node::kDoStmt};
   }
   void check(const StatementContext& ctx, Findings& out) override {
     if (ctx.stmt.node) {
+      if (ctx.stmt.body_error) report_unread_body(ctx, out);
       check_target_version(ctx, out);
       return;
     }
+    if (!ctx.stmt.error) return;  // no tree and no error: nothing this rule can say
     const auto& err = *ctx.stmt.error;
     // A psql meta-command line gets its own, clearer finding (psql-meta-command).
     if (is_psql_meta_statement(ctx.source.text(), ctx.stmt)) return;
