@@ -24,7 +24,7 @@ struct LintOptions {
   // Files larger than four times this are parsed and checked in windows of about this many bytes,
   // so memory holds one window's parse trees, not a whole large file's (see
   // parser::ParsedFile::windowed). 0: every file whole.
-  size_t parse_window_bytes = 256 * 1024;
+  size_t parse_window_bytes = 128 * 1024;
   // Called once every file has been read and analysed, before findings are placed (some are
   // placed by reading a file again): lets a test change a file at that moment, as another
   // process could. Not used by the CLI.

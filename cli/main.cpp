@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   lint_cmd->add_option("--color", lint.color, "auto, always or never")->capture_default_str();
   lint_cmd->add_flag("--sarif-include-suppressed", lint.sarif_include_suppressed, "Keep suppressed findings in SARIF");
   lint_cmd->add_flag("--quiet,-q", lint.quiet, "No summary line on stderr");
-  lint_cmd->add_option("-j,--jobs", lint.jobs, "Parallel parse jobs (default: one per core)");
+  lint_cmd->add_option("-j,--jobs", lint.jobs, "Parallel jobs (default: the CPUs this process may use: its CPU affinity and cgroup quota; fewer when threads cannot be started)");
   lint_cmd->add_flag("--fix", lint.fix, "Apply the fixes of findings that have one (safe ones only), rewriting the files");
   lint_cmd->add_flag("--unsafe-fixes", lint.unsafe_fixes, "With --fix or --diff: also apply fixes not marked safe");
   lint_cmd->add_flag("--diff", lint.diff, "Print the fixes as a unified diff instead of writing them");

@@ -69,8 +69,23 @@ void write(const fs::path& path, std::string_view text) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  pgsafe::fuzz::work_dir();
+pgsafe::cli::LintArgs set_args(std::string path) {
+  pgsafe::cli::LintArgs args;
+  args.paths = {std::move(path)};
+  args.jobs = 2;  // the parallel reader, as on a two-core machine
+  args.quiet = true;
+  args.color = "never";
+  return args;
+}
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  pgsafe::fuzz::enter_work_dir(argc, argv);
+  // A plain set must lint (exit 0 or 1); see expect_lints.
+  fs::create_directories("supabase/migrations");
+  write("supabase/migrations/20240101000000_m0.sql", "CREATE TABLE t (id bigint PRIMARY KEY);\n");
+  write("supabase/migrations/20240101000001_m1.sql", "ALTER TABLE t ADD COLUMN c text;\n");
+  pgsafe::fuzz::expect_lints(set_args("supabase/migrations"), "");
+  pgsafe::fuzz::expect_lints(set_args("supabase/migrations/20240101000001_m1.sql"), "");
   return 0;
 }
 
@@ -111,14 +126,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (files.empty()) return 0;
 
-  pgsafe::cli::LintArgs args;
   uint32_t h = 0;
   for (size_t i = 0; i < size; ++i) h = h * 31 + data[i];
   bool only_last = (h >> 8) % 4 == 0 && files.size() > 1;
-  args.paths = {only_last ? files.back() : std::string("supabase/migrations")};
-  args.jobs = 2;  // the parallel reader, as on a two-core machine
-  args.quiet = true;
-  args.color = "never";
-  pgsafe::fuzz::lint_all_formats(args, "", data, size);
+  pgsafe::fuzz::lint_all_formats(set_args(only_last ? files.back() : "supabase/migrations"), "", data, size);
   return 0;
 }

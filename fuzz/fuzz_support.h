@@ -11,8 +11,13 @@
 
 namespace pgsafe::fuzz {
 
-// A fresh empty folder under $TMPDIR, made the working directory (so no .pgsafe.toml, git work
-// tree or migrations folder of the machine is found), and removed at exit. Returns its path.
+// Called from LLVMFuzzerInitialize: makes a fresh empty folder under $TMPDIR the working
+// directory (so no .pgsafe.toml, git work tree or migrations folder of the machine is found, and
+// paths are relative as in a project), removed at exit. libFuzzer reads its arguments after this
+// returns, so the paths among them (inputs, corpus folders, -dict=, -artifact_prefix=, ...) are
+// made absolute first, and failing inputs are still written to the folder it was started in.
+void enter_work_dir(int* argc, char*** argv);
+// That folder (absolute).
 const std::string& work_dir();
 
 // The output formats (and --diff, which applies every fix in memory and prints a diff) that one
@@ -27,5 +32,9 @@ int lint_checked(const cli::LintArgs& args, std::string_view stdin_text);
 
 // Lint with every format formats_for() picks; aborts when their exit codes differ.
 void lint_all_formats(cli::LintArgs args, std::string_view stdin_text, const uint8_t* data, size_t size);
+
+// For LLVMFuzzerInitialize: lints stdin_text with args and aborts unless it exits 0 or 1 with
+// each format, so a harness whose every input would be refused (exit 2) never runs unnoticed.
+void expect_lints(const cli::LintArgs& args, std::string_view stdin_text);
 
 }  // namespace pgsafe::fuzz

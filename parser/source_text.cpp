@@ -12,9 +12,26 @@ inline bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 SourceText::SourceText(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
   line_starts_.push_back(0);
-  for (size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+  uint32_t code_points = 0;
+  code_points_at_checkpoint_.reserve(text_.size() / kCheckpointBytes + 1);
+  for (size_t block = 0; block < text_.size(); block += kCheckpointBytes) {
+    code_points_at_checkpoint_.push_back(code_points);
+    size_t stop = std::min(text_.size(), block + kCheckpointBytes);
+    for (size_t i = block; i < stop; ++i) {
+      auto c = static_cast<unsigned char>(text_[i]);
+      code_points += is_continuation(c) ? 0 : 1;
+      if (c == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+    }
   }
+}
+
+size_t SourceText::code_points_before(size_t offset) const {
+  if (code_points_at_checkpoint_.empty()) return 0;
+  size_t k = std::min(offset / kCheckpointBytes, code_points_at_checkpoint_.size() - 1);
+  size_t n = code_points_at_checkpoint_[k];
+  for (size_t i = k * kCheckpointBytes; i < offset; ++i)
+    n += is_continuation(static_cast<unsigned char>(text_[i])) ? 0 : 1;
+  return n;
 }
 
 Position SourceText::position(size_t offset) const {
@@ -23,8 +40,12 @@ Position SourceText::position(size_t offset) const {
   size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
   size_t line_start = line_starts_[line_index];
   uint32_t column = 1;
-  for (size_t i = line_start; i < offset; ++i) {
-    if (!is_continuation(static_cast<unsigned char>(text_[i]))) ++column;
+  if (offset - line_start > 2 * kCheckpointBytes) {
+    column += static_cast<uint32_t>(code_points_before(offset) - code_points_before(line_start));
+  } else {
+    for (size_t i = line_start; i < offset; ++i) {
+      if (!is_continuation(static_cast<unsigned char>(text_[i]))) ++column;
+    }
   }
   return Position{static_cast<uint32_t>(line_index + 1), column, static_cast<uint32_t>(offset)};
 }

@@ -41,30 +41,79 @@ const char* severity_sgr(Severity s) {
   }
 }
 
+// A long line (minified SQL, a generated INSERT) is shown as a piece around the range, not whole:
+// a whole line per finding would make the output grow with findings x line length.
+constexpr size_t kMaxSnippetBytes = 240;
+constexpr size_t kSnippetContextBytes = 60;
+
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+size_t back_to_char_start(std::string_view s, size_t i) {
+  while (i > 0 && i < s.size() && is_continuation_byte(s[i])) --i;
+  return i;
+}
+
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += is_continuation_byte(c) ? 0 : 1;
+  return n;
+}
+
 // The source line under the diagnostic plus a caret underline beneath its range. Columns in the
 // range are code points; the underline is placed in screen columns, so tabs and wide characters
 // before or inside the range do not shift it.
 void write_snippet(std::ostream& out, const Diagnostic& d, const SourceText& src, const Paint& paint) {
   const Range& r = d.range;
-  util::LineAt line = util::line_at(src.text(), r.start.offset);
-  util::DisplayLine shown = util::expand_line(line.text);
-  size_t code_points = shown.start_col.size() - 1;
-  size_t first = std::min<size_t>(r.start.column - 1, code_points);
+  // The line from the source's own index (a search from the offset would cost the line's length
+  // per finding).
+  util::LineAt line{src.line_text(r.start.line), 0};
+  line.begin = static_cast<size_t>(line.text.data() - src.text().data());
+  if (line.text.data() == nullptr || r.start.offset < line.begin || r.start.offset > line.begin + line.text.size())
+    line = util::line_at(src.text(), r.start.offset);
   bool multi_line = r.end.line > r.start.line;
-  size_t last = multi_line ? code_points : std::clamp<size_t>(r.end.column - 1, first, code_points);
-  size_t from = shown.start_col[first];
-  size_t to = shown.start_col[last];
+  std::string_view piece = line.text;
+  size_t first_cp = r.start.column - 1;  // the range, in code points of `piece`
+  size_t last_cp = 0;
+  bool cut_before = false, cut_after = false;
+  if (line.text.size() > kMaxSnippetBytes) {
+    size_t len = line.text.size();
+    size_t s = std::min<size_t>(r.start.offset >= line.begin ? r.start.offset - line.begin : 0, len);
+    size_t e = multi_line ? len : std::clamp<size_t>(r.end.offset >= line.begin ? r.end.offset - line.begin : s, s, len);
+    size_t from = back_to_char_start(line.text, s > kSnippetContextBytes ? s - kSnippetContextBytes : 0);
+    size_t to = std::min(len, std::max(e, s + 1) + kSnippetContextBytes);
+    to = std::min(to, from + kMaxSnippetBytes);
+    to = back_to_char_start(line.text, to);
+    if (to <= s) to = std::min(len, s + 1);
+    cut_before = from > 0;
+    cut_after = to < len;
+    piece = line.text.substr(from, to - from);
+    first_cp = code_points(line.text.substr(from, s - from));
+    last_cp = code_points(line.text.substr(from, std::min(e, to) - from));
+    if (e > to) multi_line = true;  // the range runs past what is shown: underline to the end
+  }
+  util::DisplayLine shown = util::expand_line(piece);
+  size_t code_point_count = shown.start_col.size() - 1;
+  size_t first = std::min(first_cp, code_point_count);
+  size_t last;
+  if (multi_line) last = code_point_count;
+  else if (piece.size() != line.text.size()) last = std::clamp(last_cp, first, code_point_count);
+  else last = std::clamp<size_t>(r.end.column - 1, first, code_point_count);
+  // "…" before a piece cut from a longer line: one screen column.
+  size_t lead = cut_before ? 1 : 0;
+  size_t from = shown.start_col[first] + lead;
+  size_t to = shown.start_col[last] + lead;
   // An empty range (an insertion point, or a range starting at the end of a line) still gets one
   // caret so the reader sees where it is.
   size_t carets = std::max<size_t>(to - from, 1);
 
   std::string number = std::to_string(r.start.line);
   std::string pad(number.size(), ' ');
+  std::string text = (cut_before ? "\u2026" : "") + shown.text + (cut_after ? "\u2026" : "");
   out << paint(pad + " |", kGutter) << "\n";
-  out << paint(number + " |", kGutter) << (shown.text.empty() ? "" : " ") << shown.text << "\n";
+  out << paint(number + " |", kGutter) << (text.empty() ? "" : " ") << text << "\n";
   std::string underline = std::string(from, ' ') + paint(std::string(carets, '^'), severity_sgr(d.severity));
   out << paint(pad + " |", kGutter) << " " << underline;
-  if (multi_line) out << " " << paint("...continues to line " + std::to_string(r.end.line), kDim);
+  if (r.end.line > r.start.line) out << " " << paint("...continues to line " + std::to_string(r.end.line), kDim);
   out << "\n";
 }
 

@@ -11,8 +11,10 @@ packages=(build-essential cmake pkg-config libprotobuf-dev protobuf-compiler
           nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libssl-dev libpq-dev
           debian-archive-keyring)
 if [ "$with_tests" = 1 ]; then
-  # catch2 for the tests, PostgreSQL for the applier tests, util-linux for setpriv.
-  packages+=(catch2 postgresql util-linux)
+  # catch2 for the tests, PostgreSQL for the applier tests, util-linux for setpriv; clang 16 with
+  # its sanitizer and libFuzzer runtimes, and ninja, for the sanitizer and fuzzing stage
+  # (scripts/sanitize.sh; clang 14 cannot compile pgsafe's C++20), llvm-14 for llvm-symbolizer.
+  packages+=(catch2 postgresql util-linux clang-16 libclang-rt-16-dev llvm-14 ninja-build)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi

@@ -98,6 +98,31 @@ TEST_CASE("positions count code points and lines", "[parser]") {
   CHECK(src.line_text(2) == "\tDROP TABLE \"ü\";");
 }
 
+TEST_CASE("positions on very long lines count the same code points, however far along", "[parser]") {
+  // A line of 100 KiB mixing one-, two- and three-byte characters, after a short first line: the
+  // column of any offset is the code points before it on its line, as a plain count gives.
+  std::string text = "SELECT 1;\n";
+  for (int i = 0; i < 10000; ++i) text += i % 3 == 0 ? "é日a" : i % 3 == 1 ? "bcdef" : "ü;";
+  text += "\nDROP TABLE t;\n";
+  SourceText src("long.sql", text);
+  size_t line_start = text.find('\n') + 1;
+  for (size_t offset : {line_start, line_start + 1, line_start + 4096, line_start + 8193, line_start + 30001,
+                        text.find("\nDROP"), text.size()}) {
+    // Offsets inside a character are not asked for: start of a character.
+    while (offset < text.size() && (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80) ++offset;
+    uint32_t expected = 1;
+    for (size_t i = line_start; i < offset; ++i) expected += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    auto p = src.position(offset);
+    if (offset <= text.find("\nDROP")) {
+      CHECK(p.line == 2);
+      CHECK(p.column == expected);
+    }
+  }
+  CHECK(src.position(text.find("DROP")).line == 3);
+  CHECK(src.position(text.find("DROP")).column == 1);
+  CHECK(src.position(text.find("TABLE t")).column == 6);
+}
+
 TEST_CASE("UTF-8 validation", "[parser]") {
   CHECK_FALSE(find_invalid_utf8("plain ascii"));
   CHECK_FALSE(find_invalid_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));

@@ -304,6 +304,44 @@ TEST_CASE("reporters: text places the caret under the range despite tabs and mul
   CHECK(caret_line.find_last_of('^') == cells + std::string("bad_column").size() - 1);
 }
 
+TEST_CASE("reporters: text shows a piece of a very long line around the range, caret aligned", "[reporters]") {
+  // A minified migration: one line of 200 statements. Printing the whole line under each finding
+  // made the output grow with findings x line length (a fuzz timeout); a piece is shown instead.
+  std::string sql;
+  for (int i = 0; i < 200; ++i) sql += "ALTER TABLE t ADD COLUMN c" + std::to_string(i) + " int NOT NULL DEFAULT 0;";
+  sql += "DROP TABLE 日本_target;\n";
+  std::string path = "long.sql";
+  std::map<std::string, SourceText> sources;
+  sources.emplace(path, SourceText(path, sql));
+  const SourceText& src = sources.at(path);
+  std::vector<Diagnostic> diags{make(src, "ban-drop-table", "destructive", Severity::Error, "DROP TABLE 日本_target",
+                                     "DROP TABLE 日本_target", "drops", "")};
+  report::ReportInput in{diags, sources, {}, report::summarize(diags, 1), "0.1.0"};
+  std::string text = render(report::Format::Text, in, report::ReportOptions{});
+  std::istringstream lines(text);
+  std::string line, source_line, caret_line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("1 | ", 0) == 0) source_line = line;
+    if (line.find('^') != std::string::npos) caret_line = line;
+  }
+  REQUIRE(!source_line.empty());
+  REQUIRE(!caret_line.empty());
+  CHECK(source_line.size() < 300);
+  CHECK(source_line.find("\u2026") == 4);  // cut before: "1 | …"
+  CHECK(source_line.find("c199 int NOT NULL") != std::string::npos);  // context before the range
+  size_t byte = source_line.find("DROP TABLE");
+  REQUIRE(byte != std::string::npos);
+  size_t cells = 0;
+  for (size_t i = 0; i < byte;) {
+    size_t len = 1;
+    cells += static_cast<size_t>(report::util::display_width(report::util::decode_utf8(source_line, i, len)));
+    i += len;
+  }
+  CHECK(caret_line.find('^') == cells);
+  // "DROP TABLE " (11 cells) + two wide characters (4 cells) + "_target" (7 cells).
+  CHECK(caret_line.find_last_of('^') == cells + 11 + 4 + 7 - 1);
+}
+
 TEST_CASE("reporters: colour only when asked", "[reporters]") {
   HandBuilt h = hand_built();
   report::ReportInput in{h.diagnostics, h.sources, all_metas(), report::summarize(h.diagnostics, 3), "0.1.0"};
