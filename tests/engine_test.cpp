@@ -13,12 +13,6 @@ using namespace pgsafe;
 using namespace pgsafe::test;
 
 namespace {
-LintOptions only(std::vector<std::string> rules) {
-  LintOptions o;
-  o.select = std::move(rules);
-  o.jobs = 1;
-  return o;
-}
 size_t active(const LintResult& r) {
   return static_cast<size_t>(std::count_if(r.diagnostics.begin(), r.diagnostics.end(),
                                            [](const Diagnostic& d) { return !d.suppression; }));

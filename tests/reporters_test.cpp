@@ -273,6 +273,32 @@ TEST_CASE("reporters: a real lint run (ban-drop-table, syntax-error) matches the
   }
 }
 
+namespace {
+
+// The source line ("1 | ...") and the caret line of a text report of one finding on line 1.
+std::pair<std::string, std::string> snippet_lines(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line, source_line, caret_line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("1 | ", 0) == 0) source_line = line;
+    if (line.find('^') != std::string::npos) caret_line = line;
+  }
+  return {source_line, caret_line};
+}
+
+// Screen cells the first `bytes` bytes of a printed line take.
+size_t screen_cells(const std::string& line, size_t bytes) {
+  size_t cells = 0;
+  for (size_t i = 0; i < bytes;) {
+    size_t len = 1;
+    cells += static_cast<size_t>(report::util::display_width(report::util::decode_utf8(line, i, len)));
+    i += len;
+  }
+  return cells;
+}
+
+}  // namespace
+
 TEST_CASE("reporters: text places the caret under the range despite tabs and multibyte text", "[reporters]") {
   std::string path = "t.sql";
   std::map<std::string, SourceText> sources;
@@ -281,25 +307,14 @@ TEST_CASE("reporters: text places the caret under the range despite tabs and mul
   std::vector<Diagnostic> diags{make(src, "syntax-error", "syntax", Severity::Error, "bad_column", "bad_column",
                                      "no such column", "")};
   report::ReportInput in{diags, sources, {}, report::summarize(diags, 1), "0.1.0"};
-  std::string text = render(report::Format::Text, in, report::ReportOptions{});
-  std::istringstream lines(text);
-  std::string line, source_line, caret_line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("1 | ", 0) == 0) source_line = line;
-    if (line.find('^') != std::string::npos) caret_line = line;
-  }
+  auto [source_line, caret_line] = snippet_lines(render(report::Format::Text, in, report::ReportOptions{}));
   REQUIRE(!source_line.empty());
   REQUIRE(!caret_line.empty());
   CHECK(source_line.find('\t') == std::string::npos);
   // Screen columns: count display cells up to "bad_column" in the printed line.
   size_t byte = source_line.find("bad_column");
   REQUIRE(byte != std::string::npos);
-  size_t cells = 0;
-  for (size_t i = 0; i < byte;) {
-    size_t len = 1;
-    cells += static_cast<size_t>(report::util::display_width(report::util::decode_utf8(source_line, i, len)));
-    i += len;
-  }
+  size_t cells = screen_cells(source_line, byte);
   CHECK(caret_line.find('^') == cells);
   CHECK(caret_line.find_last_of('^') == cells + std::string("bad_column").size() - 1);
 }
@@ -317,13 +332,7 @@ TEST_CASE("reporters: text shows a piece of a very long line around the range, c
   std::vector<Diagnostic> diags{make(src, "ban-drop-table", "destructive", Severity::Error, "DROP TABLE 日本_target",
                                      "DROP TABLE 日本_target", "drops", "")};
   report::ReportInput in{diags, sources, {}, report::summarize(diags, 1), "0.1.0"};
-  std::string text = render(report::Format::Text, in, report::ReportOptions{});
-  std::istringstream lines(text);
-  std::string line, source_line, caret_line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("1 | ", 0) == 0) source_line = line;
-    if (line.find('^') != std::string::npos) caret_line = line;
-  }
+  auto [source_line, caret_line] = snippet_lines(render(report::Format::Text, in, report::ReportOptions{}));
   REQUIRE(!source_line.empty());
   REQUIRE(!caret_line.empty());
   CHECK(source_line.size() < 300);
@@ -331,12 +340,7 @@ TEST_CASE("reporters: text shows a piece of a very long line around the range, c
   CHECK(source_line.find("c199 int NOT NULL") != std::string::npos);  // context before the range
   size_t byte = source_line.find("DROP TABLE");
   REQUIRE(byte != std::string::npos);
-  size_t cells = 0;
-  for (size_t i = 0; i < byte;) {
-    size_t len = 1;
-    cells += static_cast<size_t>(report::util::display_width(report::util::decode_utf8(source_line, i, len)));
-    i += len;
-  }
+  size_t cells = screen_cells(source_line, byte);
   CHECK(caret_line.find('^') == cells);
   // "DROP TABLE " (11 cells) + two wide characters (4 cells) + "_target" (7 cells).
   CHECK(caret_line.find_last_of('^') == cells + 11 + 4 + 7 - 1);

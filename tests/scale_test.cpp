@@ -19,12 +19,6 @@ using namespace pgsafe::test;
 
 namespace {
 
-LintOptions only(std::vector<std::string> rules) {
-  LintOptions o;
-  o.select = std::move(rules);
-  o.jobs = 1;
-  return o;
-}
 
 size_t count_rule(const LintResult& r, const std::string& rule, bool suppressed) {
   size_t n = 0;

@@ -141,6 +141,13 @@ ProcessResult run_pgsafe(const std::vector<std::string>& args, const std::string
   return run_command(argv, stdin_data, cwd.empty() ? source_dir() : cwd);
 }
 
+LintOptions only(std::vector<std::string> rules) {
+  LintOptions o;
+  o.select = std::move(rules);
+  o.jobs = 1;
+  return o;
+}
+
 LintResult lint_memory(const std::vector<std::pair<std::string, std::string>>& files, LintOptions opts) {
   MigrationSet set = set_from_memory(files, opts.config.layout);
   return lint(set, opts);

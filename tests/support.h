@@ -30,6 +30,9 @@ ProcessResult run_command(const std::vector<std::string>& argv, const std::strin
 // Lint files given as (path, contents) in memory with the given options.
 LintResult lint_memory(const std::vector<std::pair<std::string, std::string>>& files, LintOptions opts);
 
+// Options that run only these rules (opt-in ones included), on one thread.
+LintOptions only(std::vector<std::string> rules);
+
 // One line per diagnostic, colourless and stable: what fixture goldens hold.
 std::string golden_lines(const LintResult& r);
 
