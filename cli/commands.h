@@ -36,6 +36,7 @@ struct LintArgs {
   std::optional<std::string> baseline;        // hide the findings this baseline file records
   std::optional<std::string> write_baseline;  // record the findings in this file instead of reporting
   bool staged = false;         // read from the git index (also when GIT_INDEX_FILE says a hook runs)
+  bool no_cache = false;       // neither read nor write the history cache
 };
 
 int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ostream& err);

@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
   lint_cmd->add_option("--write-baseline", lint.write_baseline, "Record today's findings in this file (and report none)");
   lint_cmd->add_flag("--staged", lint.staged,
                      "Read files and history from the git index (automatic in a git hook), not the work tree");
+  lint_cmd->add_flag("--no-cache", lint.no_cache,
+                     "Replay the history from its files, neither reading nor writing the history cache "
+                     "(.pgsafe/cache/); results are the same either way");
 
   std::string rules_format = "text";
   auto* rules_cmd = app.add_subcommand("rules", "List every rule with its category and default");
