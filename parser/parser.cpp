@@ -334,7 +334,25 @@ ParsedFile parse_sql(std::string_view text, const ParseLimits& limits) {
   ParsedFile out;
   out.text_.assign(text.data(), text.size());
   FileParser(text, limits, out).run();
+  out.index_kinds();
   return out;
+}
+
+void ParsedFile::index_kinds() {
+  by_kind_.clear();
+  for (size_t i = 0; i < statements_.size(); ++i)
+    if (const pg_query::Node* n = statements_[i].node) by_kind_[static_cast<int>(n->node_case())].push_back(static_cast<uint32_t>(i));
+}
+
+const std::vector<uint32_t>& ParsedFile::statements_of_kind(int node_case) const {
+  static const std::vector<uint32_t> kNone;
+  auto it = by_kind_.find(node_case);
+  return it == by_kind_.end() ? kNone : it->second;
+}
+
+size_t ParsedFile::first_of_kind_after(int node_case, size_t statement) const {
+  const auto& v = statements_of_kind(node_case);
+  return static_cast<size_t>(std::upper_bound(v.begin(), v.end(), static_cast<uint32_t>(statement)) - v.begin());
 }
 
 std::vector<Comment> scanner_comments(std::string_view text) {

@@ -4,6 +4,7 @@
 // statement, so one syntax error costs one statement, not the file. DDL inside DO blocks is
 // parsed with the PL/pgSQL parser and surfaced as statements of their own.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -101,6 +102,14 @@ class ParsedFile {
   // Index of the first token starting at or after offset.
   size_t token_at_or_after(uint32_t offset) const;
 
+  // Indexes of the statements of one kind (a pg_query::Node::NodeCase), in order. Rules that look
+  // ahead or back in the file for statements of some kind read these, so a file of n statements
+  // costs them n steps, not n squared. In a windowed parse only the kinds kept across windows
+  // (see below) are listed.
+  const std::vector<uint32_t>& statements_of_kind(int node_case) const;
+  // The first index in statements_of_kind(node_case) of a statement after `statement`.
+  size_t first_of_kind_after(int node_case, size_t statement) const;
+
   // A large text parsed in windows (ParseLimits::window_bytes): statements() lists every
   // statement of the file with its span, parent and errors, but a statement carries its tree
   // (node) only while its window is the current one, so memory holds one window's trees however
@@ -122,6 +131,8 @@ class ParsedFile {
     uint32_t first = 0, count = 0; // its statements
   };
   void scan_window_tokens() const;
+  void index_kinds();
+  std::map<int, std::vector<uint32_t>> by_kind_;  // node case -> statement indexes
   std::unique_ptr<google::protobuf::Arena> arena_;
   std::vector<Statement> statements_;
   std::vector<Comment> comments_;

@@ -90,6 +90,7 @@ ParsedFile parse_windowed(std::string_view text, const ParseLimits& limits) {
     out.windows_.push_back(w);
     begin = end;
   }
+  out.index_kinds();  // the retained trees only: the others are gone already
   return out;
 }
 

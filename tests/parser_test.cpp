@@ -364,3 +364,22 @@ TEST_CASE("a DO body too deep for the PL/pgSQL parser is reported, not silently 
   CHECK(err->message.find("nested too deeply") != std::string::npos);
   CHECK(err->offset == sql.find("$$") + 2);
 }
+
+TEST_CASE("statements are indexed by kind, in order, for rules that look ahead", "[parser]") {
+  auto f = parser::parse_sql(
+      "CREATE TABLE a (id int);\nALTER TABLE a ADD COLUMN b int;\nSELEC oops;\nALTER TABLE a DROP COLUMN b;\n"
+      "ALTER TABLE a RENAME COLUMN id TO key;\nDO $$ BEGIN ALTER TABLE a ADD COLUMN c int; END $$;\n");
+  const auto& alters = f.statements_of_kind(pg_query::Node::kAlterTableStmt);
+  // The two top-level ALTER TABLEs and the one inside the DO block; the unparsable statement is
+  // in no list.
+  REQUIRE(alters.size() == 3);
+  CHECK(alters[0] == 1);
+  CHECK(alters[1] == 3);
+  CHECK(f.statements()[alters[2]].parent >= 0);
+  CHECK(f.statements_of_kind(pg_query::Node::kRenameStmt).size() == 1);
+  CHECK(f.statements_of_kind(pg_query::Node::kViewStmt).empty());
+  CHECK(f.first_of_kind_after(pg_query::Node::kAlterTableStmt, 0) == 0);
+  CHECK(f.first_of_kind_after(pg_query::Node::kAlterTableStmt, 1) == 1);
+  CHECK(f.first_of_kind_after(pg_query::Node::kAlterTableStmt, 3) == 2);
+  CHECK(f.first_of_kind_after(pg_query::Node::kRenameStmt, 4) == 1);  // none after the rename
+}

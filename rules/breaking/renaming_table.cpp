@@ -70,18 +70,23 @@ class RenamingTable final : public Rule {
   static bool view_replaces_old_name(const StatementContext& ctx, const std::string& old_name) {
     if (!ctx.state.in_transaction()) return false;
     const auto& stmts = ctx.parsed.statements();
-    for (size_t i = ctx.index + 1; i < stmts.size(); ++i) {
-      const pg_query::Node* n = stmts[i].node;
-      if (!n) continue;
-      // A COMMIT in the file ends the transaction even when the applier opened it.
-      if (n->has_transaction_stmt()) {
-        auto k = n->transaction_stmt().kind();
-        if (k == pg_query::TRANS_STMT_COMMIT || k == pg_query::TRANS_STMT_ROLLBACK) return false;
+    // The end of the transaction: a COMMIT or ROLLBACK in the file ends it even when the applier
+    // opened it.
+    size_t end = stmts.size();
+    const auto& tx = ctx.parsed.statements_of_kind(pg_query::Node::kTransactionStmt);
+    for (size_t k = ctx.parsed.first_of_kind_after(pg_query::Node::kTransactionStmt, ctx.index); k < tx.size(); ++k) {
+      if (!stmts[tx[k]].node) continue;
+      auto kind = stmts[tx[k]].node->transaction_stmt().kind();
+      if (kind == pg_query::TRANS_STMT_COMMIT || kind == pg_query::TRANS_STMT_ROLLBACK) {
+        end = tx[k];
+        break;
       }
-      if (n->has_view_stmt()) {
-        const auto& v = n->view_stmt().view();
-        if (Catalog::qualify(v.schemaname(), v.relname()) == old_name) return true;
-      }
+    }
+    const auto& views = ctx.parsed.statements_of_kind(pg_query::Node::kViewStmt);
+    for (size_t k = ctx.parsed.first_of_kind_after(pg_query::Node::kViewStmt, ctx.index); k < views.size() && views[k] < end; ++k) {
+      if (!stmts[views[k]].node) continue;
+      const auto& v = stmts[views[k]].node->view_stmt().view();
+      if (Catalog::qualify(v.schemaname(), v.relname()) == old_name) return true;
     }
     return false;
   }

@@ -34,28 +34,38 @@ const RuleMeta kMeta{
 };
 
 // The column renamed to `column` on the same table later in this file, when it was added in this
-// file (a column swap); "" otherwise.
+// file (a column swap); "" otherwise. Only the renames after this statement are looked at, and
+// the ALTER TABLEs before the rename only when there is one: a file of n drops costs n steps.
 std::string replaced_by_rename(const StatementContext& ctx, const pg_query::RangeVar& rv, const std::string& column) {
   const auto& stmts = ctx.parsed.statements();
   std::string table = Catalog::qualify(rv.schemaname(), rv.relname());
-  std::set<std::string> added;  // columns added to the table in this file, up to the rename
-  for (const auto& cn : ctx.state.columns_added_in_file)
-    if (cn.size() > table.size() && cn.compare(0, table.size() + 1, table + ".") == 0) added.insert(cn.substr(table.size() + 1));
-  for (size_t i = ctx.index + 1; i < stmts.size(); ++i) {
-    const pg_query::Node* n = stmts[i].node;
+  const auto& renames = ctx.parsed.statements_of_kind(pg_query::Node::kRenameStmt);
+  size_t rename_at = stmts.size();
+  std::string from;
+  for (size_t k = ctx.parsed.first_of_kind_after(pg_query::Node::kRenameStmt, ctx.index); k < renames.size(); ++k) {
+    const pg_query::Node* n = stmts[renames[k]].node;
     if (!n) continue;
-    if (n->has_alter_table_stmt() && Catalog::qualify(n->alter_table_stmt().relation().schemaname(),
-                                                      n->alter_table_stmt().relation().relname()) == table)
-      for (const auto& c : n->alter_table_stmt().cmds())
-        if (c.has_alter_table_cmd() && c.alter_table_cmd().subtype() == pg_query::AT_AddColumn &&
-            c.alter_table_cmd().def().has_column_def())
-          added.insert(c.alter_table_cmd().def().column_def().colname());
-    if (n->has_rename_stmt()) {
-      const auto& rn = n->rename_stmt();
-      if (rn.rename_type() == pg_query::OBJECT_COLUMN && rn.has_relation() && rn.newname() == column &&
-          Catalog::qualify(rn.relation().schemaname(), rn.relation().relname()) == table)
-        return added.count(rn.subname()) ? rn.subname() : std::string();
+    const auto& rn = n->rename_stmt();
+    if (rn.rename_type() == pg_query::OBJECT_COLUMN && rn.has_relation() && rn.newname() == column &&
+        Catalog::qualify(rn.relation().schemaname(), rn.relation().relname()) == table) {
+      rename_at = renames[k];
+      from = rn.subname();
+      break;
     }
+  }
+  if (from.empty()) return {};
+  // Was `from` added to the table in this file, before the rename?
+  if (ctx.state.columns_added_in_file.count(table + "." + from)) return from;
+  const auto& alters = ctx.parsed.statements_of_kind(pg_query::Node::kAlterTableStmt);
+  for (size_t k = ctx.parsed.first_of_kind_after(pg_query::Node::kAlterTableStmt, ctx.index);
+       k < alters.size() && alters[k] < rename_at; ++k) {
+    const pg_query::Node* n = stmts[alters[k]].node;
+    if (!n || Catalog::qualify(n->alter_table_stmt().relation().schemaname(), n->alter_table_stmt().relation().relname()) != table)
+      continue;
+    for (const auto& c : n->alter_table_stmt().cmds())
+      if (c.has_alter_table_cmd() && c.alter_table_cmd().subtype() == pg_query::AT_AddColumn &&
+          c.alter_table_cmd().def().has_column_def() && c.alter_table_cmd().def().column_def().colname() == from)
+        return from;
   }
   return {};
 }

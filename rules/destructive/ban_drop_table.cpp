@@ -1,4 +1,6 @@
 // ban-drop-table: DROP TABLE deletes the table and every row in it.
+#include <algorithm>
+
 #include "analyzer/rule.h"
 
 namespace pgsafe::rules {
@@ -28,27 +30,40 @@ const RuleMeta kMeta{
 };
 
 // How `qualified` is rebuilt from a query later in the file ("CREATE TABLE ... AS", "CREATE VIEW",
-// "CREATE MATERIALIZED VIEW", or CREATE TABLE then INSERT ... SELECT), or "".
+// "CREATE MATERIALIZED VIEW", or CREATE TABLE then INSERT ... SELECT), or "". Only statements of
+// those kinds after this one are looked at.
 std::string rebuilt_later(const StatementContext& ctx, const std::string& qualified) {
   const auto& stmts = ctx.parsed.statements();
-  bool recreated_empty = false;
-  for (size_t i = ctx.index + 1; i < stmts.size(); ++i) {
-    const pg_query::Node* n = stmts[i].node;
-    if (!n) continue;
-    if (n->has_create_table_as_stmt() && n->create_table_as_stmt().into().has_rel() &&
-        Catalog::qualify(n->create_table_as_stmt().into().rel().schemaname(), n->create_table_as_stmt().into().rel().relname()) == qualified)
-      return n->create_table_as_stmt().objtype() == pg_query::OBJECT_MATVIEW ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE ... AS";
-    if (n->has_view_stmt() && Catalog::qualify(n->view_stmt().view().schemaname(), n->view_stmt().view().relname()) == qualified)
-      return "CREATE VIEW";
-    if (n->has_create_stmt() && Catalog::qualify(n->create_stmt().relation().schemaname(), n->create_stmt().relation().relname()) == qualified)
-      recreated_empty = true;
-    if (recreated_empty && n->has_insert_stmt() &&
-        Catalog::qualify(n->insert_stmt().relation().schemaname(), n->insert_stmt().relation().relname()) == qualified &&
-        n->insert_stmt().has_select_stmt() && n->insert_stmt().select_stmt().has_select_stmt() &&
-        n->insert_stmt().select_stmt().select_stmt().values_lists_size() == 0)
-      return "CREATE TABLE then INSERT ... SELECT";
-  }
-  return {};
+  const size_t none = stmts.size();
+  // The first statement of `kind` after this one that `matches`, or none.
+  auto first = [&](int kind, auto&& matches, size_t after) {
+    const auto& at = ctx.parsed.statements_of_kind(kind);
+    for (size_t k = ctx.parsed.first_of_kind_after(kind, after); k < at.size(); ++k)
+      if (const pg_query::Node* n = stmts[at[k]].node; n && matches(*n)) return static_cast<size_t>(at[k]);
+    return none;
+  };
+  size_t as = first(pg_query::Node::kCreateTableAsStmt, [&](const pg_query::Node& n) {
+    const auto& c = n.create_table_as_stmt();
+    return c.into().has_rel() && Catalog::qualify(c.into().rel().schemaname(), c.into().rel().relname()) == qualified;
+  }, ctx.index);
+  size_t view = first(pg_query::Node::kViewStmt, [&](const pg_query::Node& n) {
+    return Catalog::qualify(n.view_stmt().view().schemaname(), n.view_stmt().view().relname()) == qualified;
+  }, ctx.index);
+  size_t created = first(pg_query::Node::kCreateStmt, [&](const pg_query::Node& n) {
+    return Catalog::qualify(n.create_stmt().relation().schemaname(), n.create_stmt().relation().relname()) == qualified;
+  }, ctx.index);
+  size_t filled = created == none ? none : first(pg_query::Node::kInsertStmt, [&](const pg_query::Node& n) {
+    const auto& ins = n.insert_stmt();
+    return Catalog::qualify(ins.relation().schemaname(), ins.relation().relname()) == qualified && ins.has_select_stmt() &&
+           ins.select_stmt().has_select_stmt() && ins.select_stmt().select_stmt().values_lists_size() == 0;
+  }, created);
+  size_t earliest = std::min({as, view, filled});
+  if (earliest == none) return {};
+  if (earliest == as)
+    return stmts[as].node->create_table_as_stmt().objtype() == pg_query::OBJECT_MATVIEW ? "CREATE MATERIALIZED VIEW"
+                                                                                          : "CREATE TABLE ... AS";
+  if (earliest == view) return "CREATE VIEW";
+  return "CREATE TABLE then INSERT ... SELECT";
 }
 
 class BanDropTable final : public Rule {
