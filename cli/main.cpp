@@ -10,11 +10,109 @@
 
 #ifdef PGSAFE_WITH_APPLIER
 #include "applier/commands.h"
+#else
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string_view>
+#include <vector>
 #endif
 
 using namespace pgsafe::cli;
 
+#ifndef PGSAFE_WITH_APPLIER
+namespace {
+
+// The linter is built without libpq (it starts several times faster without the ~30 libraries
+// libpq loads). The applier's commands run in pgsafe-apply, the same CLI built with the applier:
+// pgsafe execs it with the arguments unchanged, so output, exit codes, environment, stdin and
+// process id are the applier's own. --help still lists these commands; the descriptions must
+// match applier/commands.cpp (tests/binaries_test.cpp compares both binaries' --help).
+struct ApplierCommand {
+  const char* name;
+  const char* description;
+};
+constexpr ApplierCommand kApplierCommands[] = {
+    {"apply", "Apply pending migrations that pass the lint gate, in order, each once"},
+    {"status", "Show which migrations are applied, pending, modified or missing"},
+    {"repair", "Fix the history by hand, with a reason, in the audit log"},
+};
+constexpr const char* kApplierExecutable = "pgsafe-apply";
+
+// The command word is the first argument that is not an option (the top level takes no option
+// with a value). plan runs here unless it is given a database (--db).
+bool needs_applier(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") return false;
+    if (arg == "-h" || arg == "--help" || arg == "--version") return false;  // the top level's own answer
+    if (!arg.empty() && arg[0] == '-') continue;
+    for (const auto& c : kApplierCommands)
+      if (arg == c.name) return true;
+    if (arg != "plan") return false;
+    for (int j = i + 1; j < argc; ++j) {
+      std::string_view opt = argv[j];
+      if (opt == "--") return false;
+      if (opt == "--db" || opt.starts_with("--db=")) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+// Exec pgsafe-apply: first the one beside this executable, then one on PATH (absolute entries
+// only: never the working directory). Returns only when none could be run, with an exit code.
+int hand_over_to_applier(int argc, char** argv) {
+  std::vector<std::string> tried;
+  auto try_exec = [&](const std::filesystem::path& candidate) {
+    std::vector<char*> args(argv, argv + argc);
+    std::string program = candidate.string();
+    args[0] = program.data();
+    args.push_back(nullptr);
+    execv(program.c_str(), args.data());
+    tried.push_back(program + " (" + std::strerror(errno) + ")");
+  };
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) try_exec(self.parent_path() / kApplierExecutable);
+  else tried.push_back(std::string("the folder of this executable (/proc/self/exe: ") + ec.message() + ")");
+  bool path_has_one = false;
+  if (const char* path = std::getenv("PATH")) {
+    std::string_view rest = path;
+    while (true) {
+      auto colon = rest.find(':');
+      std::string_view dir = rest.substr(0, colon);
+      if (!dir.empty() && dir[0] == '/') {
+        auto candidate = std::filesystem::path(dir) / kApplierExecutable;
+        if (access(candidate.c_str(), F_OK) == 0) {
+          path_has_one = true;
+          try_exec(candidate);
+        }
+      }
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  std::cerr << "pgsafe: error: this command needs pgsafe's applier, " << kApplierExecutable
+            << ", which could not be run.\n  Looked for it in:";
+  for (const auto& t : tried) std::cerr << "\n    " << t;
+  if (!path_has_one) std::cerr << "\n    the folders on PATH (none has " << kApplierExecutable << ")";
+  std::cerr << "\n  Install " << kApplierExecutable << " beside pgsafe (the build makes both: cmake --build "
+            << "<build dir> --target " << kApplierExecutable << ").\n";
+  return exit_code::kUsage;
+}
+
+}  // namespace
+#endif
+
 int main(int argc, char** argv) {
+#ifndef PGSAFE_WITH_APPLIER
+  // Before CLI11 parses, so `pgsafe apply --help` shows the applier's real options.
+  if (needs_applier(argc, argv)) return hand_over_to_applier(argc, argv);
+#endif
   CLI::App app{"pgsafe: catch dangerous PostgreSQL migrations before they reach production", "pgsafe"};
   app.set_version_flag("--version", std::string("pgsafe ") + PGSAFE_VERSION + " (PostgreSQL " +
                                         pgsafe::parser::postgres_grammar_version() + " grammar)");
@@ -91,6 +189,9 @@ int main(int argc, char** argv) {
 
 #ifdef PGSAFE_WITH_APPLIER
   pgsafe::applier::register_commands(app);
+#else
+  // Listed by --help only: needs_applier() hands these over before CLI11 parses.
+  for (const auto& c : kApplierCommands) app.add_subcommand(c.name, c.description)->allow_extras();
 #endif
 
   add_exit_code_footers(app);
@@ -126,8 +227,7 @@ int main(int argc, char** argv) {
         o.history_schema = plan.history_schema;
         return pgsafe::applier::run_db_plan(o, std::cout, std::cerr);
 #else
-        std::cerr << "pgsafe: error: this build has no applier (built without libpq): plan --db is unavailable\n";
-        return exit_code::kUsage;
+        return hand_over_to_applier(argc, argv);  // needs_applier() already does; kept as a backstop
 #endif
       }
       return run_plan(plan, std::cout, std::cerr);

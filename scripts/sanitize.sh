@@ -67,7 +67,8 @@ if [ "$build" = 1 ]; then
     -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" "-DCMAKE_C_FLAGS_DEBUG=-O1 -gline-tables-only" \
     -DPGSAFE_FUZZ=ON -DPGSAFE_BUILD_TESTS=ON >/dev/null
   build_targets=()
-  [ "$run_tests" = 1 ] && build_targets+=(pgsafe pgsafe_tests)
+  # pgsafe-apply too: pgsafe hands the applier's commands to the (sanitized) one beside it.
+  [ "$run_tests" = 1 ] && build_targets+=(pgsafe pgsafe-apply pgsafe_tests)
   [ "$run_tests" = 1 ] && compgen -G 'tests/applier/*_test.cpp' >/dev/null && build_targets+=(pgsafe_applier_tests)
   [ "$run_fuzz" = 1 ] && for t in "${targets[@]}"; do build_targets+=("pgsafe_fuzz_$t"); done
   step "build ${build_targets[*]}"

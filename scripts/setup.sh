@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 with_tests=1
 [ "${1:-}" = "--no-tests" ] && with_tests=0
 
-packages=(build-essential cmake pkg-config libprotobuf-dev protobuf-compiler
+# libprotobuf-dev and zlib1g-dev for their static archives: the linter links them in (start-up time).
+packages=(build-essential cmake pkg-config libprotobuf-dev zlib1g-dev protobuf-compiler
           nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libssl-dev libpq-dev
           debian-archive-keyring)
 if [ "$with_tests" = 1 ]; then
@@ -48,5 +49,6 @@ jobs=$(nproc 2>/dev/null || echo 2)
 if [ "$with_tests" = 1 ]; then
   cmake --build "$build" -j "$jobs"
 else
-  cmake --build "$build" -j "$jobs" --target pgsafe
+  # pgsafe, the linter, and pgsafe-apply, the applier it hands apply/status/repair/plan --db to.
+  cmake --build "$build" -j "$jobs" --target pgsafe pgsafe-apply
 fi
