@@ -213,6 +213,7 @@ class IndexSet {
   uint64_t removals(const std::string& family) const;
 
  private:
+  friend class CatalogCodec;  // the history cache stores and restores the catalog whole
   void link(const Index& ix);
   void unlink(const Index& ix);
   void note_removed(const std::string& name);
@@ -269,6 +270,7 @@ class Catalog {
 
  private:
   friend class CatalogReplayer;
+  friend class CatalogCodec;
   // A table left the catalog (dropped, renamed): name choices remembered for its family are void.
   void note_table_removed(const std::string& key);
   std::map<std::string, Table> tables_;       // key "schema.table"

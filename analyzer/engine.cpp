@@ -19,6 +19,7 @@
 #include "analyzer/concurrency.h"
 #include "analyzer/exposure.h"
 #include "analyzer/fingerprint.h"
+#include "analyzer/history_cache.h"
 #include "analyzer/plan.h"
 #include "analyzer/registry.h"
 #include "analyzer/rule.h"
@@ -82,6 +83,7 @@ struct LoadedFile {
   std::optional<InputError> error;
   std::vector<TemplatePlaceholder> placeholders;  // template actions the parser saw replaced
   uint64_t digest = 0;  // of the bytes read from disk, to notice a file changed during the run
+  std::optional<HistoryFileStamp> stamp;  // for the history cache: the file's stat before it was read, and its hash
 };
 
 std::string describe_size(size_t bytes) {
@@ -278,11 +280,12 @@ class Run {
     LintResult result;
     const Settings& configured = opts_.config.settings;
     if (configured.exposed_schemas_auto) exposure_.observe_set(set_);
-    load_all_in_order([&](size_t i, LoadedFile&& lf) { process(i, std::move(lf), result); });
+    size_t first = restore_history(result);
+    load_all_in_order(first, [&](size_t i, LoadedFile&& lf) { process(i, std::move(lf), result); });
     set_settings_ = configured;
     if (configured.exposed_schemas_auto) {
-      if (exposure_.exposed()) {
-        result.exposure_note = "RLS and grant checks: on for schema public, because " + exposure_.reason();
+      if (exposed()) {
+        result.exposure_note = "RLS and grant checks: on for schema public, because " + exposure_reason();
       } else {
         set_settings_.exposed_schemas.clear();
         result.exposure_note = "RLS and grant checks: off, nothing shows that an API (Supabase, PostgREST) serves "
@@ -313,21 +316,33 @@ class Run {
 
   // Files are read and parsed by worker threads, at most `window` ahead of the consumer, and
   // handed over strictly in set order.
+  // Files before `first` are skipped (their state came from the history cache).
   template <typename Fn>
-  void load_all_in_order(Fn&& consume) {
+  void load_all_in_order(size_t first, Fn&& consume) {
     const size_t n = set_.files.size();
     const size_t max_size = opts_.config.max_file_size;
-    auto load_one = [&](size_t i) { return load(set_.files[i], max_size, true, opts_.config.template_placeholders, parse_limits()); };
+    auto load_one = [&](size_t i) {
+      // A history file the cache will record is stamped before it is read: a change after the
+      // stat shows as a different stat next time, and its bytes are then hashed again.
+      std::optional<HistoryFileStamp> stamp;
+      if (i < stamp_count_) stamp = stat_stamp(set_.files[i]);
+      LoadedFile lf = load(set_.files[i], max_size, true, opts_.config.template_placeholders, parse_limits());
+      if (stamp && !lf.error) {
+        stamp->content_hash = content_hash(lf.source.text());
+        lf.stamp = std::move(stamp);
+      }
+      return lf;
+    };
     unsigned jobs = opts_.jobs > 0 ? static_cast<unsigned>(opts_.jobs) : usable_cpus();
-    if (jobs <= 1 || n <= 1) {
-      for (size_t i = 0; i < n; ++i) consume(i, load_one(i));
+    if (jobs <= 1 || n <= first + 1) {
+      for (size_t i = first; i < n; ++i) consume(i, load_one(i));
       return;
     }
     const size_t window = static_cast<size_t>(jobs) * 4;
     std::vector<std::optional<LoadedFile>> slots(n);
     std::mutex m;
     std::condition_variable cv;
-    size_t next = 0, consumed = 0;
+    size_t next = first, consumed = first;
     bool stop = false;
     std::exception_ptr failure;
     // Takes the next file to load, or none when all are taken (or the run is over).
@@ -357,7 +372,7 @@ class Run {
     // As many workers as the system grants, down to none: then this thread loads every file
     // itself, in order, as it needs them.
     std::vector<StackThread> threads;
-    unsigned wanted = std::min<unsigned>(jobs, static_cast<unsigned>(n));
+    unsigned wanted = std::min<unsigned>(jobs, static_cast<unsigned>(n - first));
     threads.reserve(wanted);
     for (unsigned t = 0; t < wanted; ++t) {
       StackThread th;
@@ -376,7 +391,7 @@ class Run {
       cv.notify_all();
       threads.clear();  // joins
     }};
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = first; i < n; ++i) {
       LoadedFile lf;
       bool mine = false;
       {
@@ -422,12 +437,16 @@ class Run {
       result.linted_paths.push_back(f.path);
       rec.linted = true;
     }
+    const bool recording = i < save_count_;
+    // A history with an input error is not cached: the error is reported on every run.
+    if (recording && (lf.error || !lf.stamp)) save_count_ = 0;
     if (lf.error) {
       result.errors.push_back(*lf.error);
       rec.unreadable = true;
       if (f.direction != Direction::Down) last_up_.reset();
       return;
     }
+    if (recording) stamps_[i] = *lf.stamp;
     rec.digest = lf.digest;
     const auto& stmts = lf.parsed.statements();
     FileDirectives directives = collect_directives(lf.source, lf.parsed);
@@ -464,16 +483,22 @@ class Run {
       rec.placeholders = std::move(lf.placeholders);
     }
     size_t findings_before = raw_.size();
-    const bool detect_exposure = opts_.config.settings.exposed_schemas_auto && !exposure_.exposed();
-    if (detect_exposure) {
+    const bool detect_exposure = opts_.config.settings.exposed_schemas_auto && !exposed();
+    // The cache records what the history files alone show, whatever the rest of the set shows.
+    const bool detect_history_exposure =
+        recording && opts_.config.settings.exposed_schemas_auto && !history_exposure_.exposed();
+    if (detect_exposure || detect_history_exposure) {
       std::vector<std::pair<uint32_t, uint32_t>> comments;
       for (const auto& c : lf.parsed.comments()) comments.emplace_back(c.begin, c.end);
-      exposure_.observe_text(lf.source.text(), comments, f.path);
+      if (detect_exposure) exposure_.observe_text(lf.source.text(), comments, f.path);
+      if (detect_history_exposure) history_exposure_.observe_text(lf.source.text(), comments, f.path);
     }
     for (size_t si = 0; si < stmts.size(); ++si) {
       lf.parsed.enter_window(si);  // a large file's statements carry their trees only in their window
       const parser::Statement& st = stmts[si];
       if (detect_exposure && st.node) exposure_.observe_statement(*st.node, f.path);
+      if (detect_history_exposure && st.node && !history_exposure_.exposed())
+        history_exposure_.observe_statement(*st.node, f.path);
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
       if (!st.node && st.parent < 0) {
         // A statement that failed to parse still plainly names the table it creates: later
@@ -491,6 +516,7 @@ class Run {
     }
     if (f.direction == Direction::Up) last_up_ = UpFile{f.version, state};
     else if (f.direction != Direction::Down) last_up_.reset();
+    if (recording && save_count_ > 0 && i + 1 == save_count_) save_history(result);
     if (rec.linted) {
       for (auto& a : active_) {
         FileContext ctx{f, lf.source, lf.parsed, state, catalog, opts_.config.settings, a.options};
@@ -676,6 +702,45 @@ class Run {
       default: break;
     }
   }
+
+  // The history cache (analyzer/history_cache.h). The history is the run of history-only files
+  // at the start of the set; returns the first file still to read (after the history when its
+  // state was restored, else 0, and then the history is recorded while it is replayed).
+  size_t restore_history(LintResult& result) {
+    if (opts_.history_cache_file.empty()) return 0;
+    size_t history = 0;
+    while (history < set_.files.size() && set_.files[history].history_only) ++history;
+    if (history == 0) return 0;
+    cache_key_ = history_options_key(set_, opts_);
+    auto snap = load_history_cache(opts_.history_cache_file, set_, history, cache_key_, opts_.config.max_file_size);
+    if (!snap) {
+      save_count_ = stamp_count_ = history;
+      stamps_.assign(history, HistoryFileStamp{});
+      return 0;
+    }
+    catalog_ = std::move(snap->catalog);
+    if (snap->state.has_last_up) last_up_ = UpFile{snap->state.last_up_version, snap->state.last_up_state};
+    restored_exposure_ = std::move(snap->state.exposure_reason);
+    result.history_files_from_cache = history;
+    return history;
+  }
+
+  void save_history(LintResult& result) {
+    HistoryState st;
+    if (last_up_) {
+      st.has_last_up = true;
+      st.last_up_version = last_up_->version;
+      st.last_up_state = last_up_->state;
+    }
+    st.exposure_reason = history_exposure_.reason();
+    result.history_cache_written = save_history_cache(opts_.history_cache_file, set_, std::move(stamps_), cache_key_, catalog_, st);
+    stamps_.clear();
+    save_count_ = 0;
+  }
+
+  // Whether an API serves public: what this run saw, or what the cached history showed.
+  bool exposed() const { return exposure_.exposed() || !restored_exposure_.empty(); }
+  const std::string& exposure_reason() const { return exposure_.exposed() ? exposure_.reason() : restored_exposure_; }
 
   void finish_set() {
     for (auto& a : active_) {
@@ -900,6 +965,14 @@ class Run {
   std::vector<FileRecord> records_;
   std::vector<RawFinding> raw_;
   ExposureDetector exposure_;
+  // History cache: the files being recorded for it (0: none), their stamps, the options key,
+  // what the history alone shows of an API, and that evidence restored from the cache.
+  size_t save_count_ = 0;
+  size_t stamp_count_ = 0;  // set before loading starts: what the loading threads stamp
+  std::vector<HistoryFileStamp> stamps_;
+  std::string cache_key_;
+  ExposureDetector history_exposure_;
+  std::string restored_exposure_;
   Settings set_settings_;  // the settings set rules see: exposed schemas resolved
   // The last up migration processed, for the down file that reverts it.
   struct UpFile {

@@ -29,6 +29,11 @@ struct LintOptions {
   // placed by reading a file again): lets a test change a file at that moment, as another
   // process could. Not used by the CLI.
   std::function<void()> after_files_analysed;
+  // The history cache file (analyzer/history_cache.h, docs/cache.md): the state after the history
+  // files at the start of the set is restored from it when it matches them, and written to it
+  // when it does not. "" (the default): no cache, the history is always replayed. The CLI sets it
+  // (not with --no-cache).
+  std::string history_cache_file;
 };
 
 struct LintResult {
@@ -40,6 +45,11 @@ struct LintResult {
   // Whether the RLS, grant and view checks ran on which schemas, and why (for the summary):
   // e.g. "on for public: a policy (...) in x.sql", "off: nothing shows an API serves public".
   std::string exposure_note;
+  // History files at the start of the set whose state came from the history cache: they were
+  // neither read nor parsed. 0 without a cache, or when it did not match.
+  size_t history_files_from_cache = 0;
+  // Whether this run wrote the history cache (it did not match, or there was none).
+  bool history_cache_written = false;
 };
 
 // Rule ids that select/ignore/config name but no rule has; empty when all are known.

@@ -15,6 +15,7 @@
 #include "analyzer/fix.h"
 #include "analyzer/git_index.h"
 #include "analyzer/history.h"
+#include "analyzer/history_cache.h"
 #include "analyzer/registry.h"
 #include "analyzer/rule.h"
 #include "cli/commands.h"
@@ -221,6 +222,12 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       if (f.from_stdin) f.contents = ss.str();
   }
 
+  // Files linted against a history folder restore that history's state from the cache
+  // (docs/cache.md). The git index gets its own cache file: its files are hashed, never stat'ed.
+  if (!args.no_cache && dopts.migrations_dir) {
+    std::signal(SIGXFSZ, SIG_IGN);  // a cache write past ulimit -f fails (no cache), it does not kill pgsafe
+    opts.history_cache_file = history_cache_path(*dopts.migrations_dir, opts.config.path, staged ? "staged" : "");
+  }
   LintResult result = lint(set, opts);
 
   if (args.fix || args.diff) {
