@@ -1,5 +1,8 @@
 #include "parser/tree.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/reflection.h>
 
@@ -140,6 +143,24 @@ std::string def_elem_text(const pg_query::DefElem& d) {
   return {};
 }
 
+namespace {
+struct NodeName {
+  int number;
+  const char* name;
+};
+constexpr NodeName kNodeNames[] = {
+#include <pg_query/node_names.inc>
+};
+}  // namespace
+
+std::string_view node_type_name(const pg_query::Node& node) {
+  const int number = static_cast<int>(node.node_case());
+  const auto* end = std::end(kNodeNames);
+  const auto* it = std::lower_bound(std::begin(kNodeNames), end, number,
+                                    [](const NodeName& n, int v) { return n.number < v; });
+  return it != end && it->number == number ? std::string_view(it->name) : std::string_view();
+}
+
 std::string statement_kind(const pg_query::Node& stmt) {
   using N = pg_query::Node;
   switch (stmt.node_case()) {
@@ -170,10 +191,8 @@ std::string statement_kind(const pg_query::Node& stmt) {
     case N::kGrantStmt: return "GRANT";
     case N::kCommentStmt: return "COMMENT";
     default: {
-      const auto* refl = stmt.GetReflection();
-      const auto* oneof = stmt.GetDescriptor()->FindOneofByName("node");
-      const auto* field = refl->GetOneofFieldDescriptor(stmt, oneof);
-      return field ? field->message_type()->name() : "statement";
+      std::string_view name = node_type_name(stmt);
+      return name.empty() ? "statement" : std::string(name);
     }
   }
 }

@@ -39,6 +39,11 @@ void for_each_message(const google::protobuf::Message& root,
 // A DefElem's value as text (String, Integer, Boolean, TypeName), "" when absent.
 std::string def_elem_text(const pg_query::DefElem& d);
 
+// The message type of the node's kind ("CreateStmt", "AlterTableStmt", ...), "" when unset.
+// Reads a table made from pg_query.proto at build time, not protobuf reflection (whose first use
+// builds the descriptors of the whole .proto file).
+std::string_view node_type_name(const pg_query::Node& node);
+
 // The statement kind as Postgres' command tag would name it, e.g. "ALTER TABLE".
 std::string statement_kind(const pg_query::Node& stmt);
 

@@ -383,3 +383,19 @@ TEST_CASE("statements are indexed by kind, in order, for rules that look ahead",
   CHECK(f.first_of_kind_after(pg_query::Node::kAlterTableStmt, 3) == 2);
   CHECK(f.first_of_kind_after(pg_query::Node::kRenameStmt, 4) == 1);  // none after the rename
 }
+
+TEST_CASE("node kinds are named from the table built from pg_query.proto, as reflection names them", "[parser]") {
+  // Every alternative of Node's oneof: the build-time table and protobuf's descriptors agree.
+  const auto* oneof = pg_query::Node::descriptor()->FindOneofByName("node");
+  REQUIRE(oneof != nullptr);
+  REQUIRE(oneof->field_count() > 200);
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const auto* field = oneof->field(i);
+    pg_query::Node n;
+    n.GetReflection()->MutableMessage(&n, field);
+    INFO(field->name());
+    CHECK(tree::node_type_name(n) == field->message_type()->name());
+  }
+  CHECK(tree::node_type_name(pg_query::Node()).empty());
+  CHECK(tree::statement_kind(parser::parse_sql("CREATE ROLE r;").statements()[0].node[0]) == "CreateRoleStmt");
+}

@@ -54,9 +54,8 @@ bool is_schema_change(const pg_query::Node& n) {
       return true;
     default: break;
   }
-  const auto* field = n.GetReflection()->GetOneofFieldDescriptor(n, n.GetDescriptor()->FindOneofByName("node"));
-  if (!field) return false;
-  const std::string& name = field->message_type()->name();
+  std::string_view name = tree::node_type_name(n);
+  if (name.empty()) return false;
   bool ddl_prefix = name.rfind("Create", 0) == 0 || name.rfind("Alter", 0) == 0 || name.rfind("Drop", 0) == 0;
   // CREATE/ALTER/DROP ROLE, DATABASE, USER MAPPING ... are about the cluster, not this schema; still DDL.
   return ddl_prefix && name.size() > 4 && name.compare(name.size() - 4, 4, "Stmt") == 0;
