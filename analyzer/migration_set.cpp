@@ -9,6 +9,8 @@
 #include <cstring>
 #include <cstdio>
 #include <cctype>
+#include <functional>
+#include <map>
 #include <set>
 #include <system_error>
 
@@ -253,6 +255,13 @@ void add_directory(const std::string& dir, std::vector<std::string>& out, std::v
     }
     if (p.extension() != ".sql") continue;
     std::error_code sec;
+    // The type the directory listing gave: no stat for a plain file (a large history has
+    // thousands); links and unknown types are looked at below.
+    if (it->is_regular_file(sec) && !it->is_symlink(sec)) {
+      found.push_back(generic(p));
+      continue;
+    }
+    sec.clear();
     fs::file_status st = it->status(sec);  // follows a symbolic link
     if (st.type() == fs::file_type::regular) {
       found.push_back(generic(p));
@@ -396,10 +405,42 @@ MigrationSet discover(const std::vector<std::string>& paths, const DiscoverOptio
   set.layout = opts.layout == Layout::Auto ? detect_layout(all) : opts.layout;
 
   std::set<std::string> seen;
-  auto canonical = [](const std::string& p) {
+  // Canonical paths, to list a file once when it is named twice (a target inside the history
+  // folder, a link). A folder's canonical form is worked out once: per file that would cost a
+  // readlink per path component and a getcwd, thousands of system calls for a large history.
+  std::map<std::string, std::string> canonical_dirs;  // "" when it could not be worked out
+  std::function<std::string(const fs::path&)> canonical_dir = [&](const fs::path& d) -> std::string {
+    auto it = canonical_dirs.find(d.string());
+    if (it != canonical_dirs.end()) return it->second;
     std::error_code ec;
-    auto c = fs::weakly_canonical(p, ec);
-    return ec ? p : c.string();
+    std::string result;
+    fs::path parent = d.parent_path();
+    bool plain = !d.empty() && d.has_filename() && d.filename() != "." && d.filename() != ".." && !parent.empty() &&
+                 parent != d && !fs::is_symlink(fs::symlink_status(d, ec)) && !ec;
+    if (plain) {
+      std::string pc = canonical_dir(parent);
+      if (!pc.empty()) result = (fs::path(pc) / d.filename()).string();
+    } else {
+      ec.clear();
+      auto c = fs::weakly_canonical(d.empty() ? fs::path(".") : d, ec);
+      if (!ec) result = c.string();
+    }
+    canonical_dirs.emplace(d.string(), result);
+    return result;
+  };
+  auto canonical = [&](const std::string& p) {
+    std::error_code ec;
+    fs::path path(p);
+    fs::file_status own = fs::symlink_status(path, ec);
+    std::string dir;
+    if (!ec && !fs::is_symlink(own) && path.has_filename() && path.filename() != "." && path.filename() != "..")
+      dir = canonical_dir(path.parent_path());
+    if (dir.empty()) {
+      ec.clear();
+      auto c = fs::weakly_canonical(path, ec);
+      return ec ? p : c.string();
+    }
+    return (fs::path(dir) / path.filename()).string();
   };
   auto make = [&](const std::string& path, bool hist) {
     MigrationFile f = make_migration_file(path, set.layout);
