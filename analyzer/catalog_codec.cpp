@@ -19,6 +19,19 @@ void get(ByteReader& r, std::string& s) { s = r.str(); }
 void get(ByteReader& r, bool& b) { b = r.boolean(); }
 void get(ByteReader& r, int& v) { v = r.i32(); }
 void get(ByteReader& r, uint64_t& v) { v = r.u64(); }
+// Enums as one byte; a value past the last enumerator is a corrupt file.
+template <typename E, E kLast>
+void put_enum(ByteWriter& w, E e) { w.u8(static_cast<uint8_t>(e)); }
+template <typename E, E kLast>
+void get_enum(ByteReader& r, E& e) {
+  uint8_t v = r.u8();
+  if (v > static_cast<uint8_t>(kLast)) r.fail();
+  e = static_cast<E>(v);
+}
+void put(ByteWriter& w, ConstraintKind k) { put_enum<ConstraintKind, ConstraintKind::NotNull>(w, k); }
+void get(ByteReader& r, ConstraintKind& k) { get_enum<ConstraintKind, ConstraintKind::NotNull>(r, k); }
+void put(ByteWriter& w, UserTypeKind k) { put_enum<UserTypeKind, UserTypeKind::Other>(w, k); }
+void get(ByteReader& r, UserTypeKind& k) { get_enum<UserTypeKind, UserTypeKind::Other>(r, k); }
 
 // Declared first: the container templates below call them (the types' namespace is not this one).
 #define PGSAFE_CODEC_DECLARE(T) \
@@ -36,6 +49,7 @@ PGSAFE_CODEC_DECLARE(Function)
 PGSAFE_CODEC_DECLARE(UserType)
 PGSAFE_CODEC_DECLARE(Schema)
 #undef PGSAFE_CODEC_DECLARE
+
 
 void put(ByteWriter& w, const SourceRef& s) {
   w.i32(s.file);
@@ -90,253 +104,50 @@ void get(ByteReader& r, std::map<std::string, V>& m) {
   }
 }
 
-void put(ByteWriter& w, const ColumnType& t) {
-  put(w, t.name);
-  put(w, t.schema);
-  put(w, t.mods);
-  put(w, t.array_dims);
-  put(w, t.display);
-}
-void get(ByteReader& r, ColumnType& t) {
-  get(r, t.name);
-  get(r, t.schema);
-  get(r, t.mods);
-  get(r, t.array_dims);
-  get(r, t.display);
-}
+// Each struct's fields are listed once (PGSAFE_CODEC_FIELDS) and written or read in that order.
+struct Writer {
+  ByteWriter& w;
+  template <typename... A>
+  void operator()(const A&... a) const { (put(w, a), ...); }
+};
+struct Reader {
+  ByteReader& r;
+  template <typename... A>
+  void operator()(A&... a) const { (get(r, a), ...); }
+};
+#define PGSAFE_CODEC_FIELDS(T, ...)                                  \
+  void put(ByteWriter& w, const T& x) { Writer{w}(__VA_ARGS__); } \
+  void get(ByteReader& r, T& x) { Reader{r}(__VA_ARGS__); }
 
-void put(ByteWriter& w, const Column& c) {
-  put(w, c.name);
-  put(w, c.type);
-  put(w, c.not_null);
-  put(w, c.has_default);
-  put(w, c.identity);
-  put(w, c.generated);
-  put(w, c.generated_virtual);
-  put(w, c.default_expr);
-  put(w, c.identity_kind);
-  put(w, c.generated_expr);
-  put(w, c.collation);
-  put(w, c.type_known);
-}
-void get(ByteReader& r, Column& c) {
-  get(r, c.name);
-  get(r, c.type);
-  get(r, c.not_null);
-  get(r, c.has_default);
-  get(r, c.identity);
-  get(r, c.generated);
-  get(r, c.generated_virtual);
-  get(r, c.default_expr);
-  get(r, c.identity_kind);
-  get(r, c.generated_expr);
-  get(r, c.collation);
-  get(r, c.type_known);
-}
+PGSAFE_CODEC_FIELDS(ColumnType, x.name, x.schema, x.mods, x.array_dims, x.display)
 
-void put(ByteWriter& w, const Constraint& c) {
-  put(w, c.name);
-  w.u8(static_cast<uint8_t>(c.kind));
-  put(w, c.columns);
-  put(w, c.ref_table);
-  put(w, c.ref_columns);
-  put(w, c.validated);
-  put(w, c.source);
-  put(w, c.expr);
-  put(w, c.on_delete);
-  put(w, c.on_update);
-  put(w, c.deferrable);
-}
-void get(ByteReader& r, Constraint& c) {
-  get(r, c.name);
-  uint8_t kind = r.u8();
-  if (kind > static_cast<uint8_t>(ConstraintKind::NotNull)) r.fail();
-  c.kind = static_cast<ConstraintKind>(kind);
-  get(r, c.columns);
-  get(r, c.ref_table);
-  get(r, c.ref_columns);
-  get(r, c.validated);
-  get(r, c.source);
-  get(r, c.expr);
-  get(r, c.on_delete);
-  get(r, c.on_update);
-  get(r, c.deferrable);
-}
+PGSAFE_CODEC_FIELDS(Column, x.name, x.type, x.not_null, x.has_default, x.identity, x.generated,
+                    x.generated_virtual, x.default_expr, x.identity_kind, x.generated_expr, x.collation,
+                    x.type_known)
 
-void put(ByteWriter& w, const Index& ix) {
-  put(w, ix.name);
-  put(w, ix.table);
-  put(w, ix.columns);
-  put(w, ix.unique);
-  put(w, ix.primary);
-  put(w, ix.partial);
-  put(w, ix.valid);
-  put(w, ix.source);
-  put(w, ix.keys);
-  put(w, ix.predicate);
-  put(w, ix.method);
-  put(w, ix.include);
-  put(w, ix.constraint);
-  put(w, ix.concurrently);
-}
-void get(ByteReader& r, Index& ix) {
-  get(r, ix.name);
-  get(r, ix.table);
-  get(r, ix.columns);
-  get(r, ix.unique);
-  get(r, ix.primary);
-  get(r, ix.partial);
-  get(r, ix.valid);
-  get(r, ix.source);
-  get(r, ix.keys);
-  get(r, ix.predicate);
-  get(r, ix.method);
-  get(r, ix.include);
-  get(r, ix.constraint);
-  get(r, ix.concurrently);
-}
+PGSAFE_CODEC_FIELDS(Constraint, x.name, x.kind, x.columns, x.ref_table, x.ref_columns, x.validated, x.source,
+                    x.expr, x.on_delete, x.on_update, x.deferrable)
 
-void put(ByteWriter& w, const Policy& p) {
-  put(w, p.name);
-  put(w, p.command);
-  put(w, p.permissive);
-  put(w, p.roles);
-  put(w, p.using_expr);
-  put(w, p.check_expr);
-  put(w, p.using_true);
-  put(w, p.check_true);
-  put(w, p.source);
-}
-void get(ByteReader& r, Policy& p) {
-  get(r, p.name);
-  get(r, p.command);
-  get(r, p.permissive);
-  get(r, p.roles);
-  get(r, p.using_expr);
-  get(r, p.check_expr);
-  get(r, p.using_true);
-  get(r, p.check_true);
-  get(r, p.source);
-}
+PGSAFE_CODEC_FIELDS(Index, x.name, x.table, x.columns, x.unique, x.primary, x.partial, x.valid, x.source, x.keys,
+                    x.predicate, x.method, x.include, x.constraint, x.concurrently)
 
-void put(ByteWriter& w, const Table& t) {
-  put(w, t.schema);
-  put(w, t.name);
-  put(w, t.columns);
-  put(w, t.constraints);
-  put(w, t.partitioned);
-  put(w, t.unlogged);
-  put(w, t.rls_enabled);
-  put(w, t.rls_forced);
-  put(w, t.created);
-  put(w, t.known);
-  put(w, t.columns_known);
-  put(w, t.rls_known);
-  put(w, t.partition_of);
-  put(w, t.inherits);
-  put(w, t.policies);
-  put(w, t.grants);
-  put(w, t.rls_changed);
-}
-void get(ByteReader& r, Table& t) {
-  get(r, t.schema);
-  get(r, t.name);
-  get(r, t.columns);
-  get(r, t.constraints);
-  get(r, t.partitioned);
-  get(r, t.unlogged);
-  get(r, t.rls_enabled);
-  get(r, t.rls_forced);
-  get(r, t.created);
-  get(r, t.known);
-  get(r, t.columns_known);
-  get(r, t.rls_known);
-  get(r, t.partition_of);
-  get(r, t.inherits);
-  get(r, t.policies);
-  get(r, t.grants);
-  get(r, t.rls_changed);
-}
+PGSAFE_CODEC_FIELDS(Policy, x.name, x.command, x.permissive, x.roles, x.using_expr, x.check_expr,
+                    x.using_true, x.check_true, x.source)
 
-void put(ByteWriter& w, const View& v) {
-  put(w, v.schema);
-  put(w, v.name);
-  put(w, v.materialized);
-  put(w, v.security_invoker);
-  put(w, v.security_barrier);
-  put(w, v.check_option);
-  put(w, v.columns);
-  put(w, v.created);
-}
-void get(ByteReader& r, View& v) {
-  get(r, v.schema);
-  get(r, v.name);
-  get(r, v.materialized);
-  get(r, v.security_invoker);
-  get(r, v.security_barrier);
-  get(r, v.check_option);
-  get(r, v.columns);
-  get(r, v.created);
-}
+PGSAFE_CODEC_FIELDS(Table, x.schema, x.name, x.columns, x.constraints, x.partitioned, x.unlogged,
+                    x.rls_enabled, x.rls_forced, x.created, x.known, x.columns_known, x.rls_known,
+                    x.partition_of, x.inherits, x.policies, x.grants, x.rls_changed)
 
-void put(ByteWriter& w, const Function& f) {
-  put(w, f.schema);
-  put(w, f.name);
-  put(w, f.arg_types);
-  put(w, f.procedure);
-  put(w, f.security_definer);
-  put(w, f.sets_search_path);
-  put(w, f.search_path);
-  put(w, f.language);
-  put(w, f.returns);
-  put(w, f.created);
-}
-void get(ByteReader& r, Function& f) {
-  get(r, f.schema);
-  get(r, f.name);
-  get(r, f.arg_types);
-  get(r, f.procedure);
-  get(r, f.security_definer);
-  get(r, f.sets_search_path);
-  get(r, f.search_path);
-  get(r, f.language);
-  get(r, f.returns);
-  get(r, f.created);
-}
+PGSAFE_CODEC_FIELDS(View, x.schema, x.name, x.materialized, x.security_invoker, x.security_barrier,
+                    x.check_option, x.columns, x.created)
 
-void put(ByteWriter& w, const UserType& t) {
-  put(w, t.schema);
-  put(w, t.name);
-  w.u8(static_cast<uint8_t>(t.kind));
-  put(w, t.labels);
-  put(w, t.base);
-  put(w, t.not_null);
-  put(w, t.checks);
-  put(w, t.attributes);
-  put(w, t.created);
-}
-void get(ByteReader& r, UserType& t) {
-  get(r, t.schema);
-  get(r, t.name);
-  uint8_t kind = r.u8();
-  if (kind > static_cast<uint8_t>(UserTypeKind::Other)) r.fail();
-  t.kind = static_cast<UserTypeKind>(kind);
-  get(r, t.labels);
-  get(r, t.base);
-  get(r, t.not_null);
-  get(r, t.checks);
-  get(r, t.attributes);
-  get(r, t.created);
-}
+PGSAFE_CODEC_FIELDS(Function, x.schema, x.name, x.arg_types, x.procedure, x.security_definer,
+                    x.sets_search_path, x.search_path, x.language, x.returns, x.created)
 
-void put(ByteWriter& w, const Schema& s) {
-  put(w, s.name);
-  put(w, s.created);
-}
-void get(ByteReader& r, Schema& s) {
-  get(r, s.name);
-  get(r, s.created);
-}
+PGSAFE_CODEC_FIELDS(UserType, x.schema, x.name, x.kind, x.labels, x.base, x.not_null, x.checks, x.attributes,
+                    x.created)
+
+PGSAFE_CODEC_FIELDS(Schema, x.name, x.created)
 
 }  // namespace
 
@@ -379,47 +190,34 @@ class CatalogCodec {
 void encode_catalog(ByteWriter& w, const Catalog& catalog) { CatalogCodec::encode(w, catalog); }
 bool decode_catalog(ByteReader& r, Catalog& out) { return CatalogCodec::decode(r, out); }
 
-void encode_file_state(ByteWriter& w, const FileState& s) {
-  put(w, s.wrapped_by_applier);
-  put(w, s.in_explicit_transaction);
-  put(w, s.explicit_transaction_depth);
-  put(w, s.lock_timeout_set);
-  put(w, s.statement_timeout_set);
-  put(w, s.tables_created_in_file);
-  put(w, s.tables_created_in_transaction);
-  put(w, s.access_exclusive_in_transaction);
-  put(w, s.not_valid_constraints_in_transaction);
-  put(w, s.columns_added_in_file);
-  put(w, s.indexes_created_in_file);
-  put(w, s.renamed_to_in_file);
-  put(w, s.tables_emptied_in_transaction);
-  put(w, s.column_types_changed_in_file);
-  put(w, s.columns_dropped_in_file);
-  put(w, s.not_null_set_in_file);
-  put(w, s.reverts_up);
-  put(w, s.statements_seen);
+// FileState's fields, in one list for both directions.
+template <typename Io, typename S>
+void file_state_fields(Io&& io, S& x) {
+  io(x.wrapped_by_applier,
+     x.in_explicit_transaction,
+     x.explicit_transaction_depth,
+     x.lock_timeout_set,
+     x.statement_timeout_set,
+     x.tables_created_in_file,
+     x.tables_created_in_transaction,
+     x.access_exclusive_in_transaction,
+     x.not_valid_constraints_in_transaction,
+     x.columns_added_in_file,
+     x.indexes_created_in_file,
+     x.renamed_to_in_file,
+     x.tables_emptied_in_transaction,
+     x.column_types_changed_in_file,
+     x.columns_dropped_in_file,
+     x.not_null_set_in_file,
+     x.reverts_up,
+     x.statements_seen);
 }
+
+void encode_file_state(ByteWriter& w, const FileState& s) { file_state_fields(Writer{w}, s); }
 
 bool decode_file_state(ByteReader& r, FileState& s) {
   s = FileState{};
-  get(r, s.wrapped_by_applier);
-  get(r, s.in_explicit_transaction);
-  get(r, s.explicit_transaction_depth);
-  get(r, s.lock_timeout_set);
-  get(r, s.statement_timeout_set);
-  get(r, s.tables_created_in_file);
-  get(r, s.tables_created_in_transaction);
-  get(r, s.access_exclusive_in_transaction);
-  get(r, s.not_valid_constraints_in_transaction);
-  get(r, s.columns_added_in_file);
-  get(r, s.indexes_created_in_file);
-  get(r, s.renamed_to_in_file);
-  get(r, s.tables_emptied_in_transaction);
-  get(r, s.column_types_changed_in_file);
-  get(r, s.columns_dropped_in_file);
-  get(r, s.not_null_set_in_file);
-  get(r, s.reverts_up);
-  get(r, s.statements_seen);
+  file_state_fields(Reader{r}, s);
   return r.ok();
 }
 
