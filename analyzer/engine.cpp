@@ -10,15 +10,12 @@
 #include <condition_variable>
 #include <exception>
 #include <functional>
-#include <fstream>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "analyzer/concurrency.h"
 #include "analyzer/exposure.h"
-#include "analyzer/fingerprint.h"
 #include "analyzer/history_cache.h"
 #include "analyzer/plan.h"
 #include "analyzer/registry.h"
@@ -82,16 +79,12 @@ struct LoadedFile {
   parser::ParsedFile parsed;
   std::optional<InputError> error;
   std::vector<TemplatePlaceholder> placeholders;  // template actions the parser saw replaced
-  uint64_t digest = 0;  // of the bytes read from disk, to notice a file changed during the run
+  // content_hash of the bytes read: notices a file changed during the run, and is the history
+  // cache's record of the file.
+  uint64_t digest = 0;
   std::optional<HistoryFileStamp> stamp;  // for the history cache: the file's stat before it was read, and its hash
 };
 
-std::string describe_size(size_t bytes) {
-  std::ostringstream s;
-  s.precision(1);
-  s << std::fixed << (static_cast<double>(bytes) / (1024.0 * 1024.0)) << " MiB";
-  return s.str();
-}
 
 // Read and validate a file's text (size, binary, UTF-8); parse it only when asked.
 LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true,
@@ -106,11 +99,11 @@ LoadedFile load(const MigrationFile& f, size_t max_size, bool parse = true,
       out.error = InputError{f.path, why};
       return out;
     }
-    out.digest = fnv1a64(bytes);
   }
+  out.digest = content_hash(bytes);
   if (bytes.size() > max_size) {
-    out.error = InputError{f.path, "input is " + describe_size(bytes.size()) + ", larger than the limit of " +
-                                       describe_size(max_size)};
+    out.error = InputError{f.path, "input is " + describe_mib(bytes.size()) + ", larger than the limit of " +
+                                       describe_mib(max_size)};
     return out;
   }
   SourceText src(f.path, std::move(bytes));
@@ -328,7 +321,7 @@ class Run {
       if (i < stamp_count_) stamp = stat_stamp(set_.files[i]);
       LoadedFile lf = load(set_.files[i], max_size, true, opts_.config.template_placeholders, parse_limits());
       if (stamp && !lf.error) {
-        stamp->content_hash = content_hash(lf.source.text());
+        stamp->content_hash = lf.digest;
         lf.stamp = std::move(stamp);
       }
       return lf;

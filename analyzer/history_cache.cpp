@@ -4,15 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <random>
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/atomic_write.h"
 #include "analyzer/catalog_codec.h"
 #include "analyzer/engine.h"
 
@@ -56,54 +55,21 @@ const std::string& build_identity() {
   return id;
 }
 
+// A cache or history file read whole; any failure is a miss.
 bool read_whole(const std::string& path, size_t max, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return false;
-  struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= max;
-  if (ok) {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < out.size()) {
-      ssize_t n = ::read(fd, out.data() + got, out.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    ok = got == out.size();
-  }
-  ::close(fd);
-  return ok;
+  std::string why;
+  return read_migration_file(path, max, out, why);
 }
 
-// Unique temporary file beside the target, then rename over it: a reader sees the old cache or
-// the new one, never half of one. No fsync: a cache torn by a crash fails its checksum and is
-// only a miss.
+// Written the way pgsafe writes every file it produces (analyzer/atomic_write.h): a reader sees
+// the old cache or the new one, never half of one. Any failure only means no cache.
 bool write_atomically(const std::string& path, std::string_view bytes) {
   std::error_code ec;
   fs::path target(path);
   fs::create_directories(target.parent_path(), ec);
   if (ec) return false;
-  static std::atomic<uint64_t> counter{0};
-  std::random_device rd;
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-                    std::to_string(rd());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  size_t done = 0;
-  bool ok = true;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ok = false;
-      break;
-    }
-    done += static_cast<size_t>(n);
-  }
-  ok = (::close(fd) == 0) && ok;
-  if (ok) ok = ::rename(tmp.c_str(), path.c_str()) == 0;
-  if (!ok) ::unlink(tmp.c_str());
+  std::string error;
+  bool ok = write_file_atomically(path, bytes, error);
   if (ok) {
     // Git users need not list the cache: it ignores itself, as other tools' caches do.
     fs::path ignore = target.parent_path() / ".gitignore";

@@ -318,12 +318,13 @@ void expand(const std::string& arg, std::vector<std::string>& out, std::vector<I
 }  // namespace
 
 namespace {
+}  // namespace
+
 std::string describe_mib(size_t bytes) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
   return buf;
 }
-}  // namespace
 
 // Reads a regular file whole. Anything else (a FIFO, a device, a directory) is refused before
 // a read could block on it; a file larger than max_size is refused without reading it.

@@ -54,6 +54,8 @@ struct MigrationSet {
 // refused before a read could block on it, and a file larger than max_size without reading it.
 // On failure `why` says what is wrong (without the path).
 bool read_migration_file(const std::string& path, size_t max_size, std::string& bytes, std::string& why);
+// A size as input errors state it: "16.0 MiB".
+std::string describe_mib(size_t bytes);
 
 struct DiscoverOptions {
   Layout layout = Layout::Auto;
