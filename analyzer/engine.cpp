@@ -327,7 +327,9 @@ class Run {
       return lf;
     };
     unsigned jobs = opts_.jobs > 0 ? static_cast<unsigned>(opts_.jobs) : usable_cpus();
-    if (jobs <= 1 || n <= first + 1) {
+    // A file or two (the new migration with a history restored from the cache, and its down
+    // file) are read here: starting workers would cost more than it saves.
+    if (jobs <= 1 || n <= first + 2) {
       for (size_t i = first; i < n; ++i) consume(i, load_one(i));
       return;
     }

@@ -17,12 +17,20 @@ bool is_api_role(std::string_view role) { return role == "anon" || role == "auth
 void ExposureDetector::observe_set(const MigrationSet& set) {
   if (exposed() || set.files.empty()) return;
   // Absolute paths: `pgsafe lint migrations` run from supabase/ is the same project.
+  // The working folder is read once (fs::absolute would ask the system for it per file).
   std::error_code aec;
-  for (const auto& f : set.files)
-    if (fs::absolute(fs::path(f.path), aec).generic_string().find("supabase/migrations/") != std::string::npos) {
+  const fs::path cwd = fs::current_path(aec);
+  for (const auto& f : set.files) {
+    fs::path p(f.path);
+    if (!p.is_absolute()) {
+      if (aec) continue;
+      p = cwd / p;
+    }
+    if (p.generic_string().find("supabase/migrations/") != std::string::npos) {
       found("the migrations live in supabase/migrations (a Supabase project)");
       return;
     }
+  }
   // supabase/config.toml in a folder above the first file (stop at the repository root).
   std::error_code ec;
   fs::path dir = fs::absolute(fs::path(set.files.front().path), ec).parent_path();

@@ -188,3 +188,55 @@ TEST_CASE("the default job count respects the CPUs this process may use", "[robu
   sched_setaffinity(0, sizeof saved, &saved);
   CHECK(pinned == 1);
 }
+
+TEST_CASE("folder listing: nested folders, dot entries, links, and a target inside its history", "[discover]") {
+  std::string dir = temp_dir("walk");
+  fs::create_directories(dir + "/m/2024-01-02-000000_b");
+  fs::create_directories(dir + "/m/2024-01-01-000000_a");
+  fs::create_directories(dir + "/m/.hidden");
+  fs::create_directories(dir + "/elsewhere");
+  write_file(dir + "/m/2024-01-01-000000_a/up.sql", "SELECT 1;\n");
+  write_file(dir + "/m/2024-01-01-000000_a/down.sql", "SELECT 1;\n");
+  write_file(dir + "/m/2024-01-02-000000_b/up.sql", "SELECT 2;\n");
+  write_file(dir + "/m/2024-01-02-000000_b/notes.txt", "not SQL\n");
+  write_file(dir + "/m/.hidden/up.sql", "SELECT 3;\n");
+  write_file(dir + "/m/.dot.sql", "SELECT 4;\n");
+  write_file(dir + "/elsewhere/up.sql", "SELECT 5;\n");
+  write_file(dir + "/elsewhere/x.sql", "SELECT 6;\n");
+  // A linked folder is not followed (as before: it would list a folder twice, or loop).
+  fs::create_directory_symlink(dir + "/elsewhere", dir + "/m/2024-01-03-000000_linked");
+  // A linked file is taken; two broken links are named, in path order whatever the listing's.
+  fs::create_directories(dir + "/m/2024-01-04-000000_d");
+  fs::create_symlink(dir + "/elsewhere/x.sql", dir + "/m/2024-01-04-000000_d/up.sql");
+  fs::create_symlink(dir + "/nowhere.sql", dir + "/m/2024-01-04-000000_d/zz.sql");
+  fs::create_symlink(dir + "/nowhere.sql", dir + "/m/2024-01-04-000000_d/aa.sql");
+
+  DiscoverOptions opts;
+  opts.migrations_dir = dir + "/m/";
+  std::vector<InputError> errors;
+  // The target is inside the history folder, named by another spelling: listed once.
+  MigrationSet set = discover({dir + "/m/./2024-01-02-000000_b/up.sql"}, opts, errors);
+  REQUIRE(errors.empty());
+  CHECK(set.layout == Layout::Diesel);
+  std::vector<std::string> paths;
+  for (const auto& f : set.files) paths.push_back(f.path.substr(dir.size()) + (f.history_only ? "" : " (target)"));
+  CHECK(paths == std::vector<std::string>{"/m/2024-01-01-000000_a/up.sql", "/m/2024-01-01-000000_a/down.sql",
+                                          "/m/./2024-01-02-000000_b/up.sql (target)",
+                                          "/m/2024-01-04-000000_d/up.sql"});
+  REQUIRE(set.skipped.size() == 2);
+  CHECK(set.skipped[0].file == dir + "/m/2024-01-04-000000_d/aa.sql");
+  CHECK(set.skipped[1].file == dir + "/m/2024-01-04-000000_d/zz.sql");
+  CHECK(mentions(set.skipped[0].message, "dangling"));
+  CHECK(set.files[0].version == "2024-01-01-000000");
+  CHECK(set.files[0].name == "a");
+  CHECK(set.files[1].direction == Direction::Down);
+
+  SECTION("a history folder that is a file is an error naming it") {
+    std::vector<InputError> errs;
+    DiscoverOptions o;
+    o.migrations_dir = dir + "/elsewhere/x.sql";
+    discover({dir + "/elsewhere/up.sql"}, o, errs);
+    REQUIRE(errs.size() == 1);
+    CHECK(mentions(errs[0].message, "does not exist"));
+  }
+}
