@@ -58,6 +58,17 @@ class ByteReader {
     return v;
   }
   bool boolean() { return u8() != 0; }
+  // A string's bytes in place (valid while the input is), for comparing without a copy.
+  std::string_view view() {
+    uint32_t n = u32();
+    if (!ok_ || n > in_.size() - pos_) {
+      ok_ = false;
+      return {};
+    }
+    std::string_view s = in_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
   std::string str() {
     uint32_t n = u32();
     if (!ok_ || n > in_.size() - pos_) {

@@ -209,7 +209,7 @@ std::optional<HistorySnapshot> load_history_cache(const std::string& cache_file,
   if (content_hash(body) != stored_sum) return std::nullopt;  // torn, truncated or corrupt
   ByteReader r(body.substr(sizeof kMagic));
   if (r.u32() != kHistoryCacheFormat || !r.ok()) return std::nullopt;
-  if (r.str() != build_identity() || r.str() != options_key || r.u64() != count || !r.ok()) return std::nullopt;
+  if (r.view() != build_identity() || r.view() != options_key || r.u64() != count || !r.ok()) return std::nullopt;
   std::vector<HistoryFileStamp> stamps(count);
   bool restamp = false;  // some stamps can now be trusted where they could not be
   const uint64_t now = static_cast<uint64_t>(
@@ -217,7 +217,7 @@ std::optional<HistorySnapshot> load_history_cache(const std::string& cache_file,
   for (size_t i = 0; i < count; ++i) {
     const MigrationFile& f = set.files[i];
     if (!f.history_only) return std::nullopt;
-    if (r.str() != f.path || r.str() != f.version || r.str() != f.name) return std::nullopt;
+    if (r.view() != f.path || r.view() != f.version || r.view() != f.name) return std::nullopt;
     if (r.u8() != static_cast<uint8_t>(f.direction) || r.boolean() != f.name_matches_layout ||
         r.boolean() != f.from_stdin || r.boolean() != f.contents.has_value())
       return std::nullopt;
@@ -255,7 +255,7 @@ std::optional<HistorySnapshot> load_history_cache(const std::string& cache_file,
       stamps[i] = stored;
     }
   }
-  std::string payload = r.str();
+  std::string_view payload = r.view();  // in the bytes read, which outlive it
   if (!r.ok() || !r.at_end()) return std::nullopt;
   ByteReader p(payload);
   HistorySnapshot snap;
