@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <system_error>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -298,11 +299,12 @@ struct DirWalk {
   std::vector<std::pair<int, std::string>> pending;  // open folders still to list (fd, path)
 
   void run() {
-    alignas(8) char buf[32768];
+    // On the heap: discovery runs on the main thread, whose stack may be as small as 64 KiB.
+    std::unique_ptr<uint64_t[]> buf(new uint64_t[4096]);
     while (!pending.empty()) {
       auto [fd, dir] = std::move(pending.back());
       pending.pop_back();
-      if (!error) list(fd, dir, buf, sizeof buf);
+      if (!error) list(fd, dir, reinterpret_cast<char*>(buf.get()), 4096 * sizeof(uint64_t));
       ::close(fd);
     }
   }
