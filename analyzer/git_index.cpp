@@ -155,6 +155,43 @@ bool list_index(const std::vector<std::string>& pathspecs, std::vector<IndexEntr
   return true;
 }
 
+std::string default_branch() {
+  Run head = run_git({"symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"}, "");
+  if (head.exit_code == 0) {
+    std::string ref = head.out;
+    while (!ref.empty() && (ref.back() == '\n' || ref.back() == '\r')) ref.pop_back();
+    if (!ref.empty()) return ref;
+  }
+  for (const char* candidate : {"refs/remotes/origin/main", "refs/remotes/origin/master", "refs/heads/main",
+                                "refs/heads/master"}) {
+    Run r = run_git({"rev-parse", "--verify", "--quiet", std::string(candidate) + "^{commit}"}, "");
+    if (r.exit_code == 0) {
+      std::string name = candidate;
+      return name.substr(name.rfind("refs/remotes/", 0) == 0 ? 13 : 11);
+    }
+  }
+  return "";
+}
+
+bool list_tree(const std::string& ref, const std::vector<std::string>& pathspecs, std::vector<std::string>& out,
+               std::string& error) {
+  std::vector<std::string> args{"ls-tree", "-r", "--name-only", "-z", ref, "--"};
+  args.insert(args.end(), pathspecs.begin(), pathspecs.end());
+  Run r = run_git(args, "");
+  if (r.exit_code != 0) {
+    error = failure(r, "git ls-tree");
+    return false;
+  }
+  size_t pos = 0;
+  while (pos < r.out.size()) {
+    size_t end = r.out.find('\0', pos);
+    if (end == std::string::npos) end = r.out.size();
+    if (end > pos) out.emplace_back(r.out, pos, end - pos);
+    pos = end + 1;
+  }
+  return true;
+}
+
 bool read_blobs(const std::vector<std::string>& objects, std::vector<std::string>& out, std::string& error) {
   out.clear();
   if (objects.empty()) return true;

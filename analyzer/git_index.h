@@ -24,4 +24,13 @@ bool list_index(const std::vector<std::string>& pathspecs, std::vector<IndexEntr
 // The contents of blobs, in the order asked.
 bool read_blobs(const std::vector<std::string>& objects, std::vector<std::string>& out, std::string& error);
 
+// The default branch as the repository knows it: the remote's HEAD (origin/HEAD), else origin/main,
+// origin/master, main or master, whichever exists first. "" when none does.
+std::string default_branch();
+
+// Paths in `ref`'s tree matching the pathspecs, relative to the current directory as git prints
+// them ('/' separators).
+bool list_tree(const std::string& ref, const std::vector<std::string>& pathspecs, std::vector<std::string>& out,
+               std::string& error);
+
 }  // namespace pgsafe::git

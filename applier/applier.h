@@ -3,6 +3,7 @@
 // and the CLI call the same code. Exit codes are in applier/exit_codes.h.
 #include <iosfwd>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "applier/exit_codes.h"
@@ -50,6 +51,10 @@ int run_apply(const ApplyOptions& opts, std::ostream& out, std::ostream& err);
 // read-only session; this is what `apply --dry-run` prints and what `plan --db` should call.
 int run_db_plan(const ApplyOptions& opts, std::ostream& out, std::ostream& err);
 int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err);
+// The versions a database has applied (or recorded by --baseline), read on a read-only session:
+// `pgsafe lint --db` lints them as history. 0, or an exit code after printing why.
+int applied_versions(const CommonOptions& opts, std::set<std::string>& versions, std::string& database,
+                     std::ostream& err);
 int run_repair(const RepairOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace pgsafe::applier

@@ -13,6 +13,7 @@
 #include "applier/history.h"
 #include "applier/local_set.h"
 #include "applier/lock.h"
+#include "applier/recovery.h"
 #include "applier/session.h"
 #include "applier/state.h"
 
@@ -34,6 +35,33 @@ struct FileOutcome {
   json error;          // null, or {sqlstate, condition, message, detail, hint, fix, line, column, statement}
 };
 
+// The steps as the failure output prints them.
+std::string steps_text(const json& steps) {
+  std::string s = "\n  next:";
+  int n = 0;
+  for (const auto& step : steps) s += "\n    " + std::to_string(++n) + ". " + step.get<std::string>();
+  return s;
+}
+
+json invalid_index_error(const LocalMigration& m, const std::vector<InvalidIndex>& invalid) {
+  std::string names;
+  for (const auto& ix : invalid) names += (names.empty() ? "" : ", ") + ix.name;
+  json j;
+  j["file"] = m.file;
+  j["path"] = m.path;
+  j["version"] = m.version;
+  j["sqlstate"] = "";
+  j["message"] = "not recorded as applied: index " + names + " that it creates exists but is INVALID";
+  j["invalid_indexes"] = invalid_json(invalid);
+  std::vector<std::string> steps;
+  for (const auto& ix : invalid) steps.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + ix.name + ";");
+  if (m.tx_mode == TxMode::None)
+    steps.push_back("`pgsafe repair --mark-rolled-back " + m.version + " --reason \"dropped the invalid index\"`");
+  steps.push_back("`pgsafe apply` (the index is built again)");
+  j["next"] = steps;
+  return j;
+}
+
 class ApplyRun {
  public:
   ApplyRun(const ApplyOptions& o, std::ostream& out, std::ostream& err, bool plan_only)
@@ -48,6 +76,7 @@ class ApplyRun {
   int dry_run();
   int apply();
   int read_and_check(History& history, std::vector<Entry>& entries, Plan& plan);
+  int gate(const Plan& plan);
   int approval(const Plan& plan, const History& history);
   int execute_transactional(const LocalMigration& m, const Plan& plan);
   int execute_outside(const LocalMigration& m, const Plan& plan);
@@ -114,17 +143,20 @@ int ApplyRun::prepare_local() {
     for (const auto& e : errors) print_error(err_, e);
     return exit_code::kUsage;
   }
-  // The lint gate runs before any connection: a refused file never reaches a database.
-  std::vector<std::string> refused = lint_gate(local_);
-  if (!refused.empty()) {
-    for (const auto& r : refused) err_ << r << "\n";
-    print_error(err_, "the lint gate refused " + std::to_string(refused.size()) +
-                          " finding(s) at error level; nothing was applied (fix them, or suppress with "
-                          "`-- pgsafe-ignore <rule>: <reason>`)");
-    for (const auto& r : refused) problems_.push_back({{"message", r}, {"fix", nullptr}});
-    return finish(exit_code::kLintRefused, "lint-refused");
-  }
   return 0;
+}
+
+int ApplyRun::gate(const Plan& plan) {
+  // Only what will run is judged: applied files are history (they cannot be changed, and a rule
+  // turned on later is no reason to stop the next file), and files being baselined do not run.
+  std::vector<std::string> refused = lint_gate(local_, plan.files);
+  if (refused.empty()) return 0;
+  for (const auto& r : refused) err_ << r << "\n";
+  print_error(err_, "the lint gate refused " + std::to_string(refused.size()) +
+                        " finding(s) at error level in the pending file(s); nothing was applied (fix them, or "
+                        "suppress with `-- pgsafe-ignore <rule>: <reason>`)");
+  for (const auto& r : refused) problems_.push_back({{"message", r}, {"fix", nullptr}});
+  return exit_code::kLintRefused;
 }
 
 int ApplyRun::connect_all() {
@@ -167,7 +199,26 @@ int ApplyRun::read_and_check(History& history, std::vector<Entry>& entries, Plan
     if (en.state == State::Applied || en.state == State::Baseline) ++skipped_;
   int code = 0;
   for (const auto& p : validate(entries, o_.allow_out_of_order)) {
-    problem(p.message, p.fix);
+    std::string fix = p.fix;
+    // A file stopped part-way: the exact steps, with what it left behind (INVALID indexes).
+    for (const auto& en : entries) {
+      if (p.exit_code != exit_code::kInterrupted || en.version != p.version || !en.local) continue;
+      std::vector<InvalidIndex> left = invalid_indexes(work_, *en.local, true);
+      std::string cause = en.row && !en.row->error_message.empty() ? fix_hint(en.row->error_sqlstate) : "";
+      fix.clear();
+      if (!left.empty()) fix = describe_invalid(left) + "\n  ";
+      if (en.state == State::Running) {
+        for (const auto& ix : left) fix += "DROP INDEX CONCURRENTLY IF EXISTS " + ix.name + ";\n  ";
+        fix += p.fix;
+        continue;
+      }
+      int n = 0;
+      for (const auto& step : recovery_steps(en.local, en.version, left, failed_statement(en, history), cause)) {
+        if (n++) fix += "\n  ";
+        fix += std::to_string(n) + ". " + step;
+      }
+    }
+    problem(p.message, fix);
     if (p.exit_code == exit_code::kInterrupted) code = p.exit_code;
     else if (code == 0) code = p.exit_code;
   }
@@ -215,6 +266,7 @@ int ApplyRun::dry_run() {
   work_.exec("ROLLBACK");
   if (code) return finish(code, "refused");
   plan_ = plan;
+  if (int refused = gate(plan)) return finish(refused, "lint-refused");
   if (o_.approve && *o_.approve != plan.hash) {
     problem("--approve " + *o_.approve + " does not match the current plan " + plan.hash,
             "review the plan below and approve its hash");
@@ -279,6 +331,7 @@ int ApplyRun::apply() {
   Plan plan;
   if (int code = read_and_check(history, entries, plan)) return finish(code, "refused");
   plan_ = plan;
+  if (int refused = gate(plan)) return finish(refused, "lint-refused");
   PgError e;
   std::string problem_text;
   if (int code = approval(plan, history)) {
@@ -429,8 +482,10 @@ void ApplyRun::print_failure(const LocalMigration& m, const json& error, bool ro
   if (!error["detail"].get<std::string>().empty()) s << "\n  detail: " << error["detail"].get<std::string>();
   if (!error["hint"].get<std::string>().empty()) s << "\n  server hint: " << error["hint"].get<std::string>();
   if (!error["fix"].get<std::string>().empty()) s << "\n  fix: " << error["fix"].get<std::string>();
+  bool first = error["statement"].is_number_integer() && error["statement"].get<int>() == 1;
   s << (rolled_back ? "\n  the file was rolled back: nothing of it was applied; later files were not run"
-                    : "\n  the file ran without a transaction: statements before this one are applied");
+        : first     ? "\n  the file ran without a transaction and stopped at its first statement; later files were not run"
+                    : "\n  the file ran without a transaction: statements before this one are applied; later files were not run");
   print_error(err_, s.str());
   problems_.push_back({{"message", error["message"]}, {"fix", error["fix"]}});
 }
@@ -448,6 +503,20 @@ int ApplyRun::execute_transactional(const LocalMigration& m, const Plan& plan) {
   }
   for (size_t i = 0; failed_at == -2 && i < m.statements.size(); ++i)
     if (!exec_statement(work_, m.statement_text(m.statements[i]), e)) failed_at = static_cast<int>(i);
+  std::vector<InvalidIndex> skipped_invalid;
+  if (failed_at == -2) skipped_invalid = invalid_indexes(work_, m, false);
+  if (failed_at == -2 && !skipped_invalid.empty()) {
+    work_.exec("ROLLBACK");
+    json error = invalid_index_error(m, skipped_invalid);
+    print_error(err_, m.path + ": " + error["message"].get<std::string>() + "\n  " + describe_invalid(skipped_invalid) +
+                          "\n  the file was rolled back; later files were not run" + steps_text(error["next"]));
+    problems_.push_back({{"message", error["message"]}, {"fix", error["next"]}});
+    outcomes_.push_back({&m, "failed", ms_since(t0), error});
+    PgError fe;
+    if (!store_->add_event({"fail", m.version, m.checksum, plan.hash, "", error}, actor_, fe))
+      print_error(err_, "could not record the failure in the event log: " + fe.message);
+    return exit_code::kFailed;
+  }
   if (failed_at == -2) {
     HistoryStore::RowWrite r{m.version, m.name, m.file, m.checksum, "transaction", "applied",
                              static_cast<int>(m.statements.size()), ms_since(t0), plan.hash, approved_by_};
@@ -521,6 +590,21 @@ int ApplyRun::execute_outside(const LocalMigration& m, const Plan& plan) {
   for (size_t i = 0; failed_at == -2 && i < m.statements.size(); ++i)
     if (!exec_statement(work_, m.statement_text(m.statements[i]), e)) failed_at = static_cast<int>(i);
   if (failed_at == -2) {
+    // CREATE INDEX CONCURRENTLY IF NOT EXISTS skips an index an earlier failed build left INVALID:
+    // the file "succeeds" without the index it promises (and a unique one without its guarantee).
+    std::vector<InvalidIndex> skipped_invalid = invalid_indexes(work_, m, false);
+    if (!skipped_invalid.empty()) {
+      json error = invalid_index_error(m, skipped_invalid);
+      print_error(err_, m.path + ": " + error["message"].get<std::string>() + "\n  " + describe_invalid(skipped_invalid) +
+                            steps_text(error["next"]));
+      problems_.push_back({{"message", error["message"]}, {"fix", error["next"]}});
+      outcomes_.push_back({&m, "failed", ms_since(t0), error});
+      PgError fe;
+      if (!store_->fail_row(m.version, "", error["message"].get<std::string>(), m.file, fe) ||
+          !store_->add_event({"fail", m.version, m.checksum, plan.hash, "", error}, actor_, fe))
+        print_error(err_, "could not record the failure in the history: " + fe.message + "; its row stays `running`");
+      return exit_code::kInterrupted;
+    }
     long long d = ms_since(t0);
     PgError he;
     bool ok = work_.exec("BEGIN", &he) && store_->finish_row(m.version, "applied", d, he) &&
@@ -539,10 +623,12 @@ int ApplyRun::execute_outside(const LocalMigration& m, const Plan& plan) {
     return 0;
   }
   json error = describe_failure(m, failed_at, e);
-  error["repair"] = "check what was applied, then `pgsafe repair --mark-applied " + m.version +
-                    " --reason ...` or undo it and `pgsafe repair --mark-rolled-back " + m.version + " --reason ...`";
+  std::vector<InvalidIndex> left = work_.ok() ? invalid_indexes(work_, m, true) : std::vector<InvalidIndex>{};
+  error["invalid_indexes"] = invalid_json(left);
+  error["next"] = recovery_steps(&m, m.version, left, failed_at + 1, error["fix"].get<std::string>());
   print_failure(m, error, false);
-  err_ << "  repair: " << error["repair"].get<std::string>() << "\n";
+  if (!left.empty()) err_ << "  left behind: " << describe_invalid(left) << "\n";
+  err_ << steps_text(error["next"]).substr(1) << "\n";
   outcomes_.push_back({&m, "failed", ms_since(t0), error});
   PgError fe;
   std::string position = m.file + ":" + std::to_string(error["line"].get<uint32_t>()) + ":" +

@@ -61,6 +61,18 @@ bool HistoryStore::read(History& out, PgError& err) {
   }
   if (auto n = conn_.scalar("SELECT count(*) FROM " + table("pgsafe_migration_events"), {}, &err)) out.events = std::atoll(n->c_str());
   else return false;
+  Result last = conn_.exec(
+      "SELECT version, at::text, detail::text FROM (SELECT DISTINCT ON (version) version, kind, at, detail FROM " +
+          table("pgsafe_migration_events") +
+          " WHERE version IS NOT NULL AND kind IN ('apply', 'fail', 'baseline', 'repair') ORDER BY version, id DESC) e "
+          "WHERE kind = 'fail'",
+      &err);
+  if (!last) return false;
+  for (int i = 0; i < PQntuples(last.get()); ++i) {
+    nlohmann::json detail = nlohmann::json::parse(field(last.get(), i, 2), nullptr, false);
+    out.last_failure[field(last.get(), i, 0)] = {field(last.get(), i, 1),
+                                                 detail.is_discarded() ? nlohmann::json::object() : detail};
+  }
   return true;
 }
 

@@ -29,6 +29,13 @@ struct History {
   std::vector<HistoryRow> rows;           // ordered by version as text; callers re-sort
   std::map<std::string, std::string> meta;
   long long events = 0;
+  // Per version whose latest event (apply, fail, baseline, repair) is a failure: when, and the
+  // failure's detail as recorded (statement, sqlstate, message, invalid_indexes, next, ...).
+  struct Failure {
+    std::string at;
+    nlohmann::json detail;
+  };
+  std::map<std::string, Failure> last_failure;
   const HistoryRow* find(const std::string& version) const;
 };
 

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
+#include <string_view>
 #include <sstream>
 
 #include "analyzer/engine.h"
@@ -157,12 +159,21 @@ bool load_local(const LocalOptions& opts, LocalSet& out, std::vector<std::string
   return errors.empty();
 }
 
-std::vector<std::string> lint_gate(const LocalSet& local) {
+MigrationSet judged_set(const LocalSet& local, const std::vector<const LocalMigration*>& judged) {
+  std::set<std::string_view> paths;
+  for (const auto* m : judged) paths.insert(m->path);
+  MigrationSet set = local.set;
+  for (auto& f : set.files) f.history_only = f.history_only || !paths.count(f.path);
+  return set;
+}
+
+std::vector<std::string> lint_gate(const LocalSet& local, const std::vector<const LocalMigration*>& judged) {
   std::vector<std::string> out;
+  if (judged.empty()) return out;
   LintOptions opts;
   opts.config = local.config;
   opts.jobs = 2;
-  LintResult result = lint(local.set, opts);
+  LintResult result = lint(judged_set(local, judged), opts);
   for (const auto& v : verdicts(result, Severity::Error)) {
     for (const auto& e : v.errors)
       out.push_back(e.file + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") + ": " + e.message);
@@ -172,7 +183,8 @@ std::vector<std::string> lint_gate(const LocalSet& local) {
   }
   // A transactional file must not end pgsafe's transaction itself: its history row would be
   // written outside the migration's transaction.
-  for (const auto& m : local.migrations) {
+  for (const auto* mp : judged) {
+    const LocalMigration& m = *mp;
     if (m.tx_mode != TxMode::Transaction) continue;
     for (const auto& s : m.statements)
       if (s.summary.transaction_control)

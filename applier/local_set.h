@@ -56,8 +56,15 @@ struct LocalError {
 // Read config and files. False with errors (exit 2) when the set cannot be used.
 bool load_local(const LocalOptions& opts, LocalSet& out, std::vector<std::string>& errors);
 
-// The lint gate: lint the whole set with the project config; error-level findings and files
-// pgsafe could not run safely are returned as "file:line:col: rule: message" lines.
-std::vector<std::string> lint_gate(const LocalSet& set);
+// The lint gate: lint the set with the project config and judge only the files that will run
+// (`judged`: the pending files of the plan). Every other file is history: replayed into the
+// catalog so the judged files are checked against the schema they build on, never a reason to
+// refuse (an applied file cannot be changed, and a file being baselined is not run). Down files
+// never run here and are not judged. Error-level findings and files pgsafe could not run safely
+// are returned as "file:line:col: rule: message" lines.
+std::vector<std::string> lint_gate(const LocalSet& set, const std::vector<const LocalMigration*>& judged);
+
+// The set with every file outside `judged` marked history (replayed, not reported).
+MigrationSet judged_set(const LocalSet& local, const std::vector<const LocalMigration*>& judged);
 
 }  // namespace pgsafe::applier

@@ -21,6 +21,19 @@ const char* to_string(State s) {
   return "?";
 }
 
+int failed_statement(const Entry& e, const History& history) {
+  auto it = history.last_failure.find(e.version);
+  if (it == history.last_failure.end()) return 0;
+  const auto& st = it->second.detail.contains("statement") ? it->second.detail["statement"] : nlohmann::json();
+  return st.is_number_integer() ? st.get<int>() : 0;
+}
+
+std::string state_label(const Entry& e, const History& history) {
+  if (e.state == State::Pending && history.last_failure.count(e.version)) return "rolled-back";
+  if (e.state == State::Failed && failed_statement(e, history) > 1) return "partial";
+  return to_string(e.state);
+}
+
 std::vector<Entry> compare(const LocalSet& local, const History& history) {
   std::map<std::string, Entry> by_version;
   for (const auto& m : local.migrations) {
@@ -64,7 +77,7 @@ std::vector<Problem> validate(const std::vector<Entry>& entries, bool allow_out_
     switch (e.state) {
       case State::Running:
       case State::Failed:
-        out.push_back({7,
+        out.push_back({e.version, 7,
                        file + " (version " + e.version + ") ran without a transaction and was " +
                            (e.state == State::Running ? "interrupted" : "stopped by an error") +
                            (e.row->error_message.empty() ? "" : " (" + e.row->error_sqlstate + ": " + e.row->error_message + ")") +
@@ -74,20 +87,20 @@ std::vector<Problem> validate(const std::vector<Entry>& entries, bool allow_out_
                            " --reason \"...\"` once its effects are undone, so it runs again"});
         break;
       case State::Modified:
-        out.push_back({3,
+        out.push_back({e.version, 3,
                        file + " (version " + e.version + ") was applied with checksum " + e.row->checksum.substr(0, 12) +
                            "… but the file now has " + e.local->checksum.substr(0, 12) + "…: applied migrations must not be edited",
                        "restore the file as applied and put the change in a new migration; if the edit is only cosmetic, "
                        "`pgsafe repair --accept-checksum " + e.version + " --reason \"...\"`"});
         break;
       case State::Missing:
-        out.push_back({3,
+        out.push_back({e.version, 3,
                        file + " (version " + e.version + ") is recorded as applied but no longer exists in the migrations folder",
                        "restore the file (deleting an applied migration does not undo it)"});
         break;
       case State::OutOfOrder:
         if (!allow_out_of_order)
-          out.push_back({3,
+          out.push_back({e.version, 3,
                          file + " (version " + e.version + ") is pending but older than migrations already applied",
                          "rename it to a newer version, or pass --allow-out-of-order if it is independent of them"});
         break;

@@ -21,10 +21,21 @@ struct Entry {
   std::string file() const { return local ? local->file : row->file; }
 };
 
+// The state status shows, with failures told apart:
+//   rolled-back  pending, and its last attempt failed in a transaction (nothing of it applied)
+//   failed       ran without a transaction and stopped at its first statement
+//   partial      ran without a transaction and stopped after applying some of its statements
+//   running      pgsafe stopped in the middle of it (killed, connection lost)
+// and otherwise the entry's state.
+std::string state_label(const Entry& e, const History& history);
+// The 1-based statement a failed file stopped at, from its failure event; 0 when unknown.
+int failed_statement(const Entry& e, const History& history);
+
 // Every version known to either side, in version order.
 std::vector<Entry> compare(const LocalSet& local, const History& history);
 
 struct Problem {
+  std::string version;
   int exit_code = 0;     // 3 or 7
   std::string message;   // one line, names the file
   std::string fix;       // the command or step that resolves it

@@ -65,6 +65,10 @@ StatementSummary summarize_statement(const pg_query::Node& stmt) {
   } else if (stmt.has_index_stmt()) {
     const auto& ix = stmt.index_stmt();
     std::string table = tree::qualified_name(ix.relation());
+    s.index_name = ix.idxname();
+    s.index_schema = ix.relation().schemaname();
+    s.concurrently = ix.concurrent();
+    s.if_not_exists = ix.if_not_exists();
     for (const auto& p : ix.index_params())
       if (p.has_index_elem() && !p.index_elem().name().empty()) add_unique(s.columns, table + "." + p.index_elem().name());
   } else if (stmt.has_rename_stmt() && stmt.rename_stmt().rename_type() == pg_query::OBJECT_COLUMN) {

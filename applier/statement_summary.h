@@ -14,6 +14,11 @@ struct StatementSummary {
   std::vector<std::string> columns;   // "table.column" added, altered, dropped or indexed
   // BEGIN/COMMIT/ROLLBACK/PREPARE TRANSACTION...: would end the transaction pgsafe wraps a file in.
   bool transaction_control = false;
+  // CREATE INDEX with a name: the index (schema from the table when it is qualified, "" otherwise),
+  // so the applier can check it is valid before recording the file.
+  std::string index_schema, index_name;
+  bool concurrently = false;
+  bool if_not_exists = false;
 };
 
 StatementSummary summarize_statement(const pg_query::Node& stmt);

@@ -8,10 +8,82 @@
 #include "applier/applier.h"
 #include "applier/history.h"
 #include "applier/local_set.h"
+#include "applier/recovery.h"
 #include "applier/session.h"
 #include "applier/state.h"
 
 namespace pgsafe::applier {
+
+int applied_versions(const CommonOptions& opts, std::set<std::string>& versions, std::string& database,
+                     std::ostream& err) {
+  if (!check_common(opts, err)) return exit_code::kUsage;
+  Connection conn;
+  if (!open_connection(opts, conn, err)) return exit_code::kConnection;
+  conn.exec("SET default_transaction_read_only = on");
+  PgError e;
+  if (!conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e)) {
+    print_error(err, "cannot start a read-only transaction: " + e.message);
+    return exit_code::kConnection;
+  }
+  HistoryStore store(conn, opts.history_schema);
+  History history;
+  if (!store.read(history, e)) {
+    print_error(err, "cannot read the history in schema " + opts.history_schema + ": " + e.message);
+    return exit_code::kConnection;
+  }
+  database = conn.scalar("SELECT current_database()").value_or("");
+  conn.exec("ROLLBACK");
+  for (const auto& r : history.rows)
+    if (r.status == "applied" || r.status == "baseline") versions.insert(r.version);
+  return exit_code::kOk;
+}
+
+namespace {
+
+std::string cause_of(const History& history, const std::string& version) {
+  auto it = history.last_failure.find(version);
+  if (it == history.last_failure.end()) return "";
+  const auto& d = it->second.detail;
+  std::string fix = d.contains("fix") && d["fix"].is_string() ? d["fix"].get<std::string>() : "";
+  std::string message = d.contains("message") && d["message"].is_string() ? d["message"].get<std::string>() : "";
+  // A failure pgsafe found itself (an INVALID index) has its own steps; its message is no cause.
+  if (d.contains("invalid_indexes") && d.value("sqlstate", std::string()).empty()) return "";
+  return fix.empty() ? message : fix;
+}
+
+// What to run next for an entry that needs something; empty when it needs nothing.
+std::vector<std::string> next_steps(const Entry& e, const std::string& label, const History& history,
+                                    const std::vector<InvalidIndex>& invalid) {
+  const std::string v = e.version;
+  if (label == "rolled-back") {
+    std::string cause = cause_of(history, v);
+    return {cause.empty() ? "fix the cause of the failure" : "fix the cause: " + cause,
+            "`pgsafe apply` (the file runs again from the start: nothing of it was applied)"};
+  }
+  if (label == "failed" || label == "partial")
+    return recovery_steps(e.local, v, invalid, failed_statement(e, history), cause_of(history, v));
+  if (label == "running") {
+    std::vector<std::string> steps{"check in the database how far the file got (it ran without a transaction and "
+                                   "pgsafe stopped in the middle)"};
+    for (const auto& ix : invalid) steps.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + ix.name + ";");
+    steps.push_back("if it completed: `pgsafe repair --mark-applied " + v +
+                    " --reason \"...\"`; otherwise undo what it did and `pgsafe repair --mark-rolled-back " + v +
+                    " --reason \"...\"`");
+    steps.push_back("`pgsafe apply`");
+    return steps;
+  }
+  if (label == "modified")
+    return {"restore the file as applied and put the change in a new migration; if the edit is only cosmetic: "
+            "`pgsafe repair --accept-checksum " + v + " --reason \"...\"`"};
+  if (label == "missing") return {"restore the file (deleting an applied migration does not undo it)"};
+  if (label == "out-of-order")
+    return {"rename it to a version after the applied ones, or `pgsafe apply --allow-out-of-order` if it is "
+            "independent of them"};
+  if (label == "pending") return {"`pgsafe apply`"};
+  return {};
+}
+
+}  // namespace
 
 int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) {
   using json = nlohmann::json;
@@ -37,30 +109,49 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
     return exit_code::kConnection;
   }
   std::string database = conn.scalar("SELECT current_database()").value_or("");
-  conn.exec("ROLLBACK");
   std::vector<Entry> entries = compare(local, history);
+  std::vector<std::string> labels;
+  std::vector<std::vector<InvalidIndex>> invalid(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    labels.push_back(state_label(entries[i], history));
+    // What a file stopped part-way left behind, named so the steps can drop it.
+    if (entries[i].local && (labels[i] == "failed" || labels[i] == "partial" || labels[i] == "running"))
+      invalid[i] = invalid_indexes(conn, *entries[i].local, true);
+  }
+  conn.exec("ROLLBACK");
 
   std::map<std::string, int> counts;
-  for (const char* s : {"applied", "pending", "modified", "missing", "failed", "running", "baseline", "out-of-order"})
+  for (const char* s : {"applied", "pending", "modified", "missing", "failed", "partial", "running", "rolled-back",
+                        "baseline", "out-of-order"})
     counts[s] = 0;
-  for (const auto& en : entries) ++counts[to_string(en.state)];
-  bool broken = counts["failed"] || counts["running"];
-  bool drift = counts["pending"] || counts["modified"] || counts["missing"] || counts["out-of-order"];
+  for (const auto& l : labels) ++counts[l];
+  bool broken = counts["failed"] || counts["partial"] || counts["running"];
+  bool drift = counts["pending"] || counts["rolled-back"] || counts["modified"] || counts["missing"] ||
+               counts["out-of-order"];
   std::string environment = history.meta.count("environment") ? history.meta["environment"] : "";
 
   if (opts.format == "json") {
     json migrations = json::array();
-    for (const auto& en : entries) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const Entry& en = entries[i];
       std::string checksum = en.local ? en.local->checksum : en.row->checksum;
       json m = {{"version", en.version},
                 {"name", en.name()},
                 {"file", en.file()},
-                {"state", to_string(en.state)},
+                {"state", labels[i]},
                 {"checksum", checksum},
                 {"applied_at", en.row && !en.row->finished_at.empty() ? json(en.row->finished_at) : json(nullptr)}};
       if (en.row && en.state == State::Modified) m["applied_checksum"] = en.row->checksum;
       if (en.row && !en.row->error_message.empty())
         m["error"] = {{"sqlstate", en.row->error_sqlstate}, {"message", en.row->error_message}};
+      if (auto f = history.last_failure.find(en.version); f != history.last_failure.end()) {
+        m["last_failure"] = f->second.detail;
+        m["last_failure"]["at"] = f->second.at;
+      }
+      if (int st = failed_statement(en, history)) m["failed_statement"] = st;
+      if (!invalid[i].empty()) m["invalid_indexes"] = invalid_json(invalid[i]);
+      auto steps = next_steps(en, labels[i], history, invalid[i]);
+      if (!steps.empty()) m["next"] = steps;
       migrations.push_back(m);
     }
     json summary = json::object();
@@ -79,8 +170,9 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
     out << "Database \"" << database << "\"" << (environment.empty() ? "" : " (" + environment + ")")
         << (history.exists ? "" : ", no pgsafe history yet") << "\n";
     out << std::left << std::setw(14) << "STATE" << std::setw(static_cast<int>(width) + 2) << "FILE" << "APPLIED AT\n";
-    for (const auto& en : entries) {
-      out << std::left << std::setw(14) << to_string(en.state) << std::setw(static_cast<int>(width) + 2) << en.file()
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const Entry& en = entries[i];
+      out << std::left << std::setw(14) << labels[i] << std::setw(static_cast<int>(width) + 2) << en.file()
           << (en.row ? en.row->finished_at : "") << "\n";
     }
     bool first = true;
@@ -91,8 +183,38 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
     }
     if (first) out << "no migrations";
     out << "\n";
-    if (broken) out << "A non-transactional migration needs repair: see `pgsafe apply` for the exact command.\n";
-    else if (counts["modified"] || counts["missing"]) out << "Applied files changed or disappeared: `pgsafe apply` will refuse until that is resolved.\n";
+    // Each file that needs more than `pgsafe apply`: what happened, what it left, what to run.
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const std::string& l = labels[i];
+      if (l == "applied" || l == "baseline" || l == "pending") continue;
+      const Entry& en = entries[i];
+      out << "\n" << en.file() << ": ";
+      if (l == "rolled-back") out << "the last attempt failed and was rolled back; nothing of it is applied";
+      else if (l == "failed") out << "ran without a transaction and failed at its first statement";
+      else if (l == "partial")
+        out << "ran without a transaction and failed at statement " << failed_statement(en, history)
+            << ": the statements before it are applied";
+      else if (l == "running") out << "ran without a transaction and was interrupted; part of it may be applied";
+      else if (l == "modified") out << "edited after it was applied";
+      else if (l == "missing") out << "applied, but the file is gone";
+      else if (l == "out-of-order") out << "pending, but older than migrations already applied";
+      if (en.row && !en.row->error_message.empty())
+        out << "\n  error: " << (en.row->error_sqlstate.empty() ? "" : en.row->error_sqlstate + ": ") << en.row->error_message;
+      else if (auto f = history.last_failure.find(en.version); f != history.last_failure.end() && l == "rolled-back") {
+        const auto& d = f->second.detail;
+        if (d.contains("message") && d["message"].is_string())
+          out << "\n  error (" << f->second.at << "): "
+              << (d.contains("sqlstate") && d["sqlstate"].is_string() && !d["sqlstate"].get<std::string>().empty()
+                      ? d["sqlstate"].get<std::string>() + ": "
+                      : "")
+              << d["message"].get<std::string>();
+      }
+      if (!invalid[i].empty()) out << "\n  left behind: " << describe_invalid(invalid[i]);
+      int n = 0;
+      for (const auto& step : next_steps(en, l, history, invalid[i]))
+        out << (n == 0 ? "\n  next:" : "") << "\n    " << ++n << ". " << step;
+      out << "\n";
+    }
   }
   if (!opts.exit_code) return exit_code::kOk;
   if (broken) return exit_code::kInterrupted;

@@ -2,6 +2,7 @@
 // Subcommands as functions: options in, exit code out. main() only wires them to CLI11.
 #include <iosfwd>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,13 @@ struct LintArgs {
   std::optional<std::string> write_baseline;  // record the findings in this file instead of reporting
   bool staged = false;         // read from the git index (also when GIT_INDEX_FILE says a hook runs)
   bool no_cache = false;       // neither read nor write the history cache
+  bool fix_applied = false;    // --fix may also rewrite files that may already be applied
+  // --db (pgsafe-apply only): the migrations this database has applied are history, not linted.
+  std::optional<std::string> db;
+  std::string history_schema = "pgsafe";
+  // Filled by the applier build from --db before run_lint: versions applied in that database.
+  std::optional<std::set<std::string>> applied_versions;
+  std::string applied_database;  // its name, for messages
 };
 
 int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ostream& err);

@@ -45,6 +45,45 @@ void print_config_errors(const std::vector<ConfigError>& errors, std::ostream& e
   }
 }
 
+// Files --fix must leave alone because they may already be applied somewhere: those the default
+// branch already has (a merged migration has usually been deployed). Without git or a default
+// branch nothing can be shown to be new, so every file on disk is kept; `why` says which case.
+std::set<std::string> possibly_applied(const MigrationSet& set, std::string& why) {
+  std::set<std::string> kept;
+  std::vector<const MigrationFile*> files;
+  for (const auto& f : set.files)
+    if (!f.history_only && !f.from_stdin) files.push_back(&f);
+  if (files.empty()) return kept;
+  auto keep_all = [&](const std::string& reason) {
+    why = reason;
+    for (const auto* f : files) kept.insert(f->path);
+    return kept;
+  };
+  if (!git::inside_work_tree())
+    return keep_all("not in a git work tree, so pgsafe cannot tell a new migration from one that may already be applied");
+  std::string branch = git::default_branch();
+  if (branch.empty())
+    return keep_all("the repository has no default branch (origin/HEAD, main or master) to tell new migrations from "
+                    "merged ones");
+  std::vector<std::string> paths, committed;
+  for (const auto* f : files) paths.push_back(f->path);
+  std::string error;
+  if (!git::list_tree(branch, paths, committed, error)) return keep_all("cannot read " + branch + ": " + error);
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  auto key = [&](const std::string& p) {
+    std::error_code e;
+    fs::path abs = fs::weakly_canonical(fs::absolute(p, e), e);
+    return abs.lexically_relative(cwd).lexically_normal().generic_string();
+  };
+  std::set<std::string> in_branch;
+  for (const auto& c : committed) in_branch.insert(fs::path(c).lexically_normal().generic_string());
+  for (const auto* f : files)
+    if (in_branch.count(key(f->path))) kept.insert(f->path);
+  why = "the default branch (" + branch + ") already has it, so it may be applied somewhere";
+  return kept;
+}
+
 // Rule options named in the config that the rule does not declare.
 void check_rule_options(const Config& cfg, std::vector<ConfigError>& errors) {
   for (const auto& [id, rc] : cfg.rules) {
@@ -222,6 +261,24 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       if (f.from_stdin) f.contents = ss.str();
   }
 
+  // --db: what the database has applied is history (replayed, not reported); only pending files
+  // are judged, as `pgsafe apply` judges them.
+  if (args.applied_versions) {
+    size_t history = 0, pending = 0;
+    for (auto& f : set.files) {
+      if (f.history_only) continue;
+      if (!f.from_stdin && !f.version.empty() && args.applied_versions->count(f.version)) {
+        f.history_only = true;
+        ++history;
+      } else {
+        ++pending;
+      }
+    }
+    if (!args.quiet)
+      err << "pgsafe: database \"" << args.applied_database << "\" has applied " << history << " of these file(s): "
+          << "linted as history; " << pending << " pending file(s) judged\n";
+  }
+
   // Files linted against a history folder restore that history's state from the cache
   // (docs/cache.md). The git index gets its own cache file: its files are hashed, never stat'ed.
   if (!args.no_cache && dopts.migrations_dir) {
@@ -236,8 +293,15 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       err << "pgsafe: nothing fixed: input errors first\n";
       return exit_code::kUsage;
     }
+    // An applied migration is never edited: its checksum would no longer match and it never runs
+    // again. Without --db, --fix rewrites only files the default branch does not have yet (--diff
+    // writes nothing and shows every fix).
+    std::set<std::string> kept;
+    std::string kept_why;
+    if (args.fix && !args.fix_applied && !args.applied_versions) kept = possibly_applied(set, kept_why);
     // Apply, re-lint, repeat: a fix can make room for another (at most a few passes).
     std::map<std::string, std::string> original, fixed;
+    std::map<std::string, size_t> kept_fixes;
     size_t applied = 0;
     for (int pass = 0; pass < 8; ++pass) {
       std::map<std::string, std::vector<const Diagnostic*>> by_file;
@@ -247,6 +311,10 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       for (auto& f : set.files) {
         auto it = by_file.find(f.path);
         if (it == by_file.end() || f.history_only) continue;
+        if (kept.count(f.path)) {
+          if (pass == 0) kept_fixes[f.path] = it->second.size();
+          continue;
+        }
         auto src = result.sources.find(f.path);
         if (src == result.sources.end()) continue;
         FixResult fr = apply_fixes(src->second.text(), it->second, args.unsafe_fixes);
@@ -259,6 +327,14 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       }
       if (!changed) break;
       result = lint(set, opts);
+    }
+    if (!kept_fixes.empty()) {
+      for (const auto& [path, n] : kept_fixes)
+        err << "pgsafe: warning: " << path << ": not fixed (" << n << (n == 1 ? " fix" : " fixes") << "): " << kept_why
+            << "\n";
+      err << "pgsafe: an applied migration must not be edited: its checksum no longer matches (`pgsafe apply` exits 3) "
+             "and the change never runs; put the fix in a new migration. `--db URL` fixes exactly the files that "
+             "database has not applied; --fix-applied rewrites these files anyway\n";
     }
     if (args.diff) {
       for (const auto& [path, text] : fixed) out << unified_diff(path, original[path], text);

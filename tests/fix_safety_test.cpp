@@ -35,7 +35,7 @@ const std::string kTimestamp = "CREATE TABLE t (id bigint PRIMARY KEY, at timest
 const std::string kTimestamptz = "CREATE TABLE t (id bigint PRIMARY KEY, at timestamptz);\n";
 
 std::vector<std::string> fix_args(const std::string& file, std::vector<std::string> extra = {}) {
-  std::vector<std::string> a{"lint", "--select", "prefer-timestamptz", "--fix"};
+  std::vector<std::string> a{"lint", "--select", "prefer-timestamptz", "--fix", "--fix-applied"};
   a.insert(a.end(), extra.begin(), extra.end());
   a.push_back(file);
   return a;
@@ -291,7 +291,7 @@ TEST_CASE("--fix keeps a CRLF migration CRLF", "[fix][safety][cli]") {
   write_file(dir + "/migrations/20240101000000_a.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);\r\n");
   std::string b = dir + "/migrations/20240102000000_b.sql";
   write_file(b, "-- add a note\r\nALTER TABLE orders ADD COLUMN note text;\r\n");
-  auto r = run_pgsafe({"lint", "--select", "require-lock-timeout", "--fix", "migrations"}, "", dir);
+  auto r = run_pgsafe({"lint", "--select", "require-lock-timeout", "--fix", "--fix-applied", "migrations"}, "", dir);
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(read_file(b) == "-- add a note\r\nSET lock_timeout = '2s';\r\nALTER TABLE orders ADD COLUMN note text;\r\n");
@@ -345,7 +345,7 @@ TEST_CASE("a configured timeout is written quoted, and a bad one that bypasses t
   write_file(dir + "/migrations/20240101000000_a.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
   std::string b = dir + "/migrations/20240102000000_b.sql";
   write_file(b, "ALTER TABLE users ADD COLUMN note text;\n");
-  auto r = run_pgsafe({"lint", "--select", "require-statement-timeout", "--fix", "migrations"}, "", dir);
+  auto r = run_pgsafe({"lint", "--select", "require-statement-timeout", "--fix", "--fix-applied", "migrations"}, "", dir);
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(read_file(b) == "SET statement_timeout = '90 s';\nALTER TABLE users ADD COLUMN note text;\n");

@@ -111,7 +111,7 @@ TEST_CASE("--fix rewrites files and --diff only prints", "[fix][cli]") {
   CHECK(d.exit_code == 1);
   CHECK(d.out.find("+CREATE TABLE t (id bigint PRIMARY KEY, at timestamptz);") != std::string::npos);
   CHECK(read_file(file) == text);
-  auto f = run_pgsafe({"lint", "--select", "prefer-timestamptz", "--fix", file});
+  auto f = run_pgsafe({"lint", "--select", "prefer-timestamptz", "--fix", "--fix-applied", file});
   CHECK(f.exit_code == 0);
   CHECK(read_file(file) == "CREATE TABLE t (id bigint PRIMARY KEY, at timestamptz);\n");
 }

@@ -45,16 +45,6 @@ ProcessResult lint(const std::string& dir, std::vector<std::string> extra) {
   return run_pgsafe(args, "", dir);
 }
 
-ProcessResult git(const std::string& dir, std::vector<std::string> args) {
-  std::vector<std::string> argv{"git", "-c", "user.name=pgsafe test", "-c", "user.email=test@example.org",
-                                "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  ProcessResult r = run_command(argv, "", dir);
-  INFO("git " << args[0] << ": " << r.err);
-  REQUIRE(r.exit_code == 0);
-  return r;
-}
-
 }  // namespace
 
 TEST_CASE("history: the folders of known layouts", "[history]") {

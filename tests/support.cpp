@@ -166,4 +166,14 @@ std::string golden_lines(const LintResult& r) {
   return s.str();
 }
 
+ProcessResult git(const std::string& dir, std::vector<std::string> args) {
+  std::vector<std::string> argv{"git", "-c", "user.name=pgsafe test", "-c", "user.email=test@example.org",
+                                "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessResult r = run_command(argv, "", dir);
+  if (r.exit_code != 0)
+    throw std::runtime_error("git " + (args.empty() ? std::string() : args[0]) + " failed: " + r.err);
+  return r;
+}
+
 }  // namespace pgsafe::test

@@ -27,6 +27,10 @@ ProcessResult run_pgsafe(const std::vector<std::string>& args, const std::string
 ProcessResult run_command(const std::vector<std::string>& argv, const std::string& stdin_data = "",
                           const std::string& cwd = "", int timeout_seconds = 600);
 
+// git in dir with a fixed identity, no signing and `main` as the first branch; throws (a test
+// failure naming git's message) when git fails.
+ProcessResult git(const std::string& dir, std::vector<std::string> args);
+
 // Lint files given as (path, contents) in memory with the given options.
 LintResult lint_memory(const std::vector<std::pair<std::string, std::string>>& files, LintOptions opts);
 

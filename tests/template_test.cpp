@@ -142,7 +142,7 @@ TEST_CASE("lint --fix never writes stand-ins into a templated file", "[template]
   write_file(dir + "/.pgsafe.toml", "template_placeholders = true\n");
   std::string file = "CREATE TABLE {{ .Schema }}.events (id bigint PRIMARY KEY, at timestamp);\n";
   write_file(dir + "/migrations/20240101000000_events.sql", file);
-  auto r = run_pgsafe({"lint", "--select", "prefer-timestamptz,syntax-error", "--fix", "migrations"}, "", dir);
+  auto r = run_pgsafe({"lint", "--select", "prefer-timestamptz,syntax-error", "--fix", "--fix-applied", "migrations"}, "", dir);
   CHECK(r.exit_code == 0);
   CHECK(read_file(dir + "/migrations/20240101000000_events.sql") ==
         "CREATE TABLE {{ .Schema }}.events (id bigint PRIMARY KEY, at timestamptz);\n");

@@ -89,7 +89,7 @@ TEST_CASE("apply: happy path applies every file once, a re-run skips them", "[ap
   CHECK(a["migrations"][0]["status"] == "applied");
 }
 
-TEST_CASE("apply: a syntax error in file 3 of 5 stops the run before connecting", "[apply]") {
+TEST_CASE("apply: a syntax error in pending file 3 of 5 stops the run before anything is applied", "[apply]") {
   std::string db = create_database("syntax");
   Project p = make_project("syntax");
   five_files(p, "CREATE TABLE three (id bigint PRIMARY KEY);\nALTER TABLE three ADD COLUMN x int4 NOT NULL DEFAULT,;\n");

@@ -1,0 +1,94 @@
+#include "applier/recovery.h"
+
+namespace pgsafe::applier {
+
+namespace {
+
+// "a.b" as written (the parser has folded case and removed quotes): each part quoted, so
+// to_regclass reads it back exactly.
+std::string quoted_name(const std::string& schema, const std::string& name) {
+  return schema.empty() ? quote_ident(name) : quote_ident(schema) + "." + quote_ident(name);
+}
+
+std::string quoted_dotted(const std::string& dotted) {
+  size_t dot = dotted.rfind('.');
+  if (dot == std::string::npos) return quote_ident(dotted);
+  return quoted_name(dotted.substr(0, dot), dotted.substr(dot + 1));
+}
+
+}  // namespace
+
+std::vector<InvalidIndex> invalid_indexes(Connection& conn, const LocalMigration& m, bool on_tables, PgError* err) {
+  std::vector<InvalidIndex> out;
+  const std::string sep = "\x1f";
+  std::string names, tables;
+  for (const auto& s : m.statements) {
+    if (!s.summary.index_name.empty())
+      names += (names.empty() ? "" : sep) + quoted_name(s.summary.index_schema, s.summary.index_name);
+    if (on_tables)
+      for (const auto& t : s.summary.tables) tables += (tables.empty() ? "" : sep) + quoted_dotted(t);
+  }
+  if (names.empty() && tables.empty()) return out;
+  // Names that no longer resolve are simply absent (to_regclass gives NULL).
+  Result r = conn.exec_params(
+      "WITH n AS (SELECT pg_catalog.to_regclass(x) AS oid FROM pg_catalog.unnest(pg_catalog.string_to_array($1, "
+      "E'\\x1f')) x), t AS (SELECT pg_catalog.to_regclass(x) AS oid FROM "
+      "pg_catalog.unnest(pg_catalog.string_to_array($2, E'\\x1f')) x) "
+      "SELECT i.indexrelid::pg_catalog.regclass::text, i.indrelid::pg_catalog.regclass::text, i.indisunique, i.indisready "
+      "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+      "WHERE NOT i.indisvalid AND c.relkind = 'i' "
+      "AND (i.indexrelid IN (SELECT oid FROM n) OR i.indrelid IN (SELECT oid FROM t)) ORDER BY 1",
+      {names, tables}, err);
+  if (!r) return out;
+  for (int i = 0; i < PQntuples(r.get()); ++i)
+    out.push_back({field(r.get(), i, 0), field(r.get(), i, 1), field(r.get(), i, 2) == "t", field(r.get(), i, 3) == "t"});
+  return out;
+}
+
+nlohmann::json invalid_json(const std::vector<InvalidIndex>& indexes) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& ix : indexes)
+    list.push_back({{"index", ix.name}, {"table", ix.table}, {"unique", ix.unique}, {"ready", ix.ready}});
+  return list;
+}
+
+std::string describe_invalid(const std::vector<InvalidIndex>& indexes) {
+  std::string s;
+  for (const auto& ix : indexes) {
+    if (!s.empty()) s += "\n";
+    s += "INVALID index " + ix.name + " on " + ix.table + " (left by a failed build): queries never use it";
+    if (ix.ready)
+      s += ", yet every write to " + ix.table + " maintains it" + (ix.unique ? " and it rejects new duplicates" : "");
+    else if (ix.unique)
+      s += ", and it does not enforce uniqueness";
+    s += "; IF NOT EXISTS would skip it on a re-run";
+  }
+  return s;
+}
+
+std::vector<std::string> recovery_steps(const LocalMigration* m, const std::string& version,
+                                        const std::vector<InvalidIndex>& invalid, int failed_statement,
+                                        const std::string& cause_hint) {
+  std::vector<std::string> steps;
+  for (const auto& ix : invalid) steps.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + ix.name + ";");
+  steps.push_back(cause_hint.empty() ? "fix the cause of the failure (in the data, or in a new migration)"
+                                     : "fix the cause: " + cause_hint);
+  bool partial = failed_statement > 1 || (failed_statement == 0 && m && m->statements.size() > 1);
+  if (partial) {
+    std::string done = failed_statement > 1 ? "statements 1-" + std::to_string(failed_statement - 1) + " of " +
+                                                  (m ? std::to_string(m->statements.size()) : std::string("the file")) +
+                                                  " are applied"
+                                            : "part of the file may be applied";
+    steps.push_back(done + ": undo them, then `pgsafe repair --mark-rolled-back " + version +
+                    " --reason \"...\"` so the whole file runs again; or complete the rest by hand and `pgsafe repair "
+                    "--mark-applied " + version + " --reason \"...\"`");
+  } else {
+    steps.push_back("`pgsafe repair --mark-rolled-back " + version + " --reason \"" +
+                    (invalid.empty() ? std::string("nothing of it was applied") : "dropped the invalid index") +
+                    "\"` so it runs again");
+  }
+  steps.push_back("`pgsafe apply`");
+  return steps;
+}
+
+}  // namespace pgsafe::applier

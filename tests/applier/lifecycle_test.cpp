@@ -1,0 +1,216 @@
+// The lifecycle where migration files and a live database meet (issue 12): the lint gate judges
+// only what will run, `lint --db` lints applied files as history, a baseline is not judged, and a
+// failed CONCURRENTLY index build is found, named, and recovered from with exact steps.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/applier/harness.h"
+
+using namespace pgsafe::test;
+using namespace pgsafe::test::pg;
+using nlohmann::json;
+
+namespace {
+
+bool mentions(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+void config(const Project& p, const std::string& extra) {
+  write_file(p.root + "/.pgsafe.toml", "exposed_schemas = []\n" + extra);
+}
+
+ProcessResult status(const Project& p, const std::string& db, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"status", "--db", url(db), "--dir", p.dir()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return cli(args, p.root);
+}
+
+json status_entry(const Project& p, const std::string& db, const std::string& version) {
+  auto r = status(p, db, {"--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  json doc = json::parse(r.out);
+  for (const auto& m : doc["migrations"])
+    if (m["version"] == version) return m;
+  FAIL("no status entry for " << version);
+  return {};
+}
+
+ProcessResult repair(const Project& p, const std::string& db, std::vector<std::string> extra) {
+  std::vector<std::string> args{"repair", "--db", url(db), "--dir", p.dir()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return cli(args, p.root);
+}
+
+}  // namespace
+
+TEST_CASE("lifecycle: an applied file is history for the gate, even after a rule is turned back on", "[lifecycle]") {
+  std::string db = create_database("gate_history");
+  Project p = make_project("gate_history");
+  config(p, "[rules.ban-drop-table]\nseverity = \"off\"\n");
+  p.write("20240101000001_ab.sql", "CREATE TABLE a (id bigint PRIMARY KEY);\nCREATE TABLE b (id bigint PRIMARY KEY);\n");
+  p.write("20240101000002_drop_b.sql", "DROP TABLE b;\n");
+  auto first = do_apply(p, db);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+
+  // The rule is back on, and a clean file is added: the applied DROP is no reason to refuse it.
+  config(p, "");
+  p.write("20240101000003_c.sql", "CREATE TABLE c (id bigint PRIMARY KEY, a_id bigint REFERENCES a (id));\n"
+                                  "CREATE INDEX c_a_id_idx ON c (a_id);\n");
+  auto lint_all = cli({"lint", "--format", "json", p.dir()}, p.root);
+  CHECK(lint_all.exit_code == 1);  // the files alone: the DROP is an error
+  CHECK(mentions(lint_all.out, "ban-drop-table"));
+
+  auto lint_db = cli({"lint", "--format", "json", "--db", url(db), p.dir()}, p.root);
+  INFO(lint_db.out << lint_db.err);
+  CHECK(lint_db.exit_code == 0);
+  CHECK_FALSE(mentions(lint_db.out, "ban-drop-table"));
+  CHECK(mentions(lint_db.err, "has applied 2 of these file(s)"));
+  // The pending file is still judged against the schema the applied ones built (table a exists).
+  CHECK(json::parse(lint_db.out)["summary"]["files"] == 1);
+
+  auto dry = do_apply(p, db, {"--dry-run"});
+  INFO(dry.out << dry.err);
+  CHECK(dry.exit_code == 0);
+  auto r = do_apply(p, db);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(scalar(db, "SELECT to_regclass('public.c') IS NOT NULL") == "t");
+
+  // A pending file with an error is still refused, and named; the applied ones are not.
+  p.write("20240101000004_drop_c.sql", "DROP TABLE c;\n");
+  auto refused = do_apply(p, db);
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK(mentions(refused.err, "20240101000004_drop_c.sql:1:1: ban-drop-table"));
+  CHECK_FALSE(mentions(refused.err, "20240101000002_drop_b.sql"));
+  CHECK(scalar(db, "SELECT to_regclass('public.c') IS NOT NULL") == "t");
+  auto lint_refused = cli({"lint", "--format", "json", "--db", url(db), p.dir()}, p.root);
+  CHECK(lint_refused.exit_code == 1);
+  CHECK(mentions(lint_refused.out, "20240101000004_drop_c.sql"));
+}
+
+TEST_CASE("lifecycle: --baseline records files without judging them", "[lifecycle]") {
+  std::string db = create_database("baseline_judge");
+  Project p = make_project("baseline_judge");
+  p.write("20240101000001_ab.sql", "CREATE TABLE a (id bigint PRIMARY KEY);\nCREATE TABLE b (id bigint PRIMARY KEY);\n");
+  p.write("20240101000002_drop_b.sql", "DROP TABLE b;\n");
+  p.write("20240101000003_c.sql", "CREATE TABLE c (id bigint PRIMARY KEY);\n");
+  exec(db, "CREATE TABLE a (id bigint PRIMARY KEY)");  // the database the project already has
+
+  auto r = do_apply(p, db, {"--baseline", "20240101000002", "--reason", "adopting pgsafe"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(scalar(db, "SELECT string_agg(version || ':' || status, ' ' ORDER BY version) FROM pgsafe.pgsafe_migrations") ==
+        "20240101000001:baseline 20240101000002:baseline 20240101000003:applied");
+  CHECK(scalar(db, "SELECT to_regclass('public.c') IS NOT NULL") == "t");
+
+  // A finding in a pending file above the baseline still stops the run.
+  std::string db2 = create_database("baseline_judge2");
+  exec(db2, "CREATE TABLE a (id bigint PRIMARY KEY)");
+  p.write("20240101000003_c.sql", "DROP TABLE a;\n");
+  auto refused = do_apply(p, db2, {"--baseline", "20240101000002"});
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK(mentions(refused.err, "20240101000003_c.sql"));
+  CHECK(scalar(db2, "SELECT to_regclass('pgsafe.pgsafe_migrations') IS NULL") == "t");
+}
+
+TEST_CASE("lifecycle: a failed unique CONCURRENTLY build is named with its INVALID index and recovered", "[lifecycle][recovery]") {
+  std::string db = create_database("invalid_index");
+  Project p = make_project("invalid_index");
+  p.write("20240101000001_t.sql", "CREATE TABLE t (id bigint PRIMARY KEY, code text);\n"
+                                  "INSERT INTO t VALUES (1, 'x'), (2, 'x');\n");
+  p.write("20240101000002_idx.sql", "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_code_key ON t (code);\n");
+
+  auto failed = do_apply(p, db);
+  INFO(failed.out << failed.err);
+  CHECK(failed.exit_code == 7);
+  CHECK(mentions(failed.err, "INVALID index t_code_key on t"));
+  CHECK(mentions(failed.err, "1. DROP INDEX CONCURRENTLY IF EXISTS t_code_key;"));
+  CHECK(mentions(failed.err, "pgsafe repair --mark-rolled-back 20240101000002"));
+  CHECK(scalar(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_code_key'::regclass") == "f");
+
+  // status: failed (at its first statement), the index it left, and the steps.
+  auto st = status(p, db);
+  INFO(st.out);
+  CHECK(mentions(st.out, "failed        20240101000002_idx.sql"));
+  CHECK(mentions(st.out, "left behind: INVALID index t_code_key"));
+  CHECK(mentions(st.out, "1. DROP INDEX CONCURRENTLY IF EXISTS t_code_key;"));
+  json entry = status_entry(p, db, "20240101000002");
+  CHECK(entry["state"] == "failed");
+  CHECK(entry["failed_statement"] == 1);
+  CHECK(entry["invalid_indexes"][0]["index"] == "t_code_key");
+  CHECK(entry["invalid_indexes"][0]["unique"] == true);
+  CHECK(entry["next"][0] == "DROP INDEX CONCURRENTLY IF EXISTS t_code_key;");
+  // apply refuses (exit 7) with the same steps.
+  auto again = do_apply(p, db);
+  CHECK(again.exit_code == 7);
+  CHECK(mentions(again.err, "DROP INDEX CONCURRENTLY IF EXISTS t_code_key;"));
+
+  // The trap: repair without dropping the index, fix the data, re-run. IF NOT EXISTS skips the
+  // INVALID index; pgsafe must not record the file as applied.
+  REQUIRE(repair(p, db, {"--mark-rolled-back", "20240101000002", "--reason", "retry"}).exit_code == 0);
+  exec(db, "DELETE FROM t WHERE id = 2");
+  auto skipped = do_apply(p, db);
+  INFO(skipped.out << skipped.err);
+  CHECK(skipped.exit_code == 7);
+  CHECK(mentions(skipped.err, "not recorded as applied: index t_code_key that it creates exists but is INVALID"));
+  CHECK(scalar(db, "SELECT status FROM pgsafe.pgsafe_migrations WHERE version = '20240101000002'") == "failed");
+  // What the trap would let through: the unique index exists only in name, so duplicates get in.
+  CHECK(mentions(skipped.err, "it does not enforce uniqueness"));
+  exec(db, "INSERT INTO t VALUES (3, 'x')");
+  CHECK(scalar(db, "SELECT count(*) FROM t WHERE code = 'x'") == "2");
+
+  // The steps, followed: drop, fix, repair, apply; the index is built and valid.
+  exec(db, "DELETE FROM t WHERE id = 3");
+  exec(db, "DROP INDEX CONCURRENTLY IF EXISTS t_code_key");
+  REQUIRE(repair(p, db, {"--mark-rolled-back", "20240101000002", "--reason", "dropped the invalid index"}).exit_code == 0);
+  auto done = do_apply(p, db);
+  INFO(done.out << done.err);
+  CHECK(done.exit_code == 0);
+  CHECK(scalar(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_code_key'::regclass") == "t");
+  CHECK(status_entry(p, db, "20240101000002")["state"] == "applied");
+}
+
+TEST_CASE("lifecycle: status tells rolled back, failed and partially applied files apart", "[lifecycle][status]") {
+  std::string db = create_database("states");
+  Project p = make_project("states");
+  p.write("20240101000001_t.sql", "CREATE TABLE t (id bigint PRIMARY KEY, n int);\nINSERT INTO t VALUES (1, NULL);\n");
+  // Transactional, fails: rolled back.
+  p.write("20240101000002_nn.sql", "ALTER TABLE t ADD COLUMN m int;\nALTER TABLE t ALTER COLUMN n SET NOT NULL;\n");
+  auto r = do_apply(p, db);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 6);
+  json rolled = status_entry(p, db, "20240101000002");
+  CHECK(rolled["state"] == "rolled-back");
+  CHECK(rolled["last_failure"]["sqlstate"] == "23502");
+  CHECK(mentions(rolled["next"][1].get<std::string>(), "pgsafe apply"));
+  auto text = status(p, db);
+  CHECK(mentions(text.out, "rolled-back   20240101000002_nn.sql"));
+  CHECK(mentions(text.out, "the last attempt failed and was rolled back; nothing of it is applied"));
+  CHECK(mentions(text.out, "23502"));
+  // --exit-code: pending work (3), not a repair (7).
+  CHECK(status(p, db, {"--exit-code"}).exit_code == 3);
+
+  // Fixed and applied: the failure is history, the file is applied.
+  exec(db, "UPDATE t SET n = 0");
+  REQUIRE(do_apply(p, db).exit_code == 0);
+  CHECK(status_entry(p, db, "20240101000002")["state"] == "applied");
+
+  // Without a transaction, failing at statement 2 of 2: partially applied.
+  p.write("20240101000003_two.sql", "-- pgsafe:no-transaction\nCREATE TABLE u (id bigint PRIMARY KEY);\n"
+                                    "INSERT INTO u VALUES (1), (1);\n");
+  auto partial = do_apply(p, db);
+  INFO(partial.out << partial.err);
+  CHECK(partial.exit_code == 7);
+  CHECK(mentions(partial.err, "statements 1-1 of 2 are applied"));
+  json e = status_entry(p, db, "20240101000003");
+  CHECK(e["state"] == "partial");
+  CHECK(e["failed_statement"] == 2);
+  auto text2 = status(p, db);
+  CHECK(mentions(text2.out, "partial       20240101000003_two.sql"));
+  CHECK(mentions(text2.out, "failed at statement 2: the statements before it are applied"));
+  CHECK(mentions(text2.out, "pgsafe repair --mark-applied 20240101000003"));
+  CHECK(status(p, db, {"--exit-code"}).exit_code == 7);
+}
