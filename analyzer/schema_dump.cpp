@@ -17,6 +17,8 @@ nlohmann::json source_json(const SourceRef& s) {
   return {{"file", s.file}, {"offset", s.begin}};
 }
 
+}  // namespace
+
 std::string constraint_sql(const Constraint& k) {
   switch (k.kind) {
     case ConstraintKind::PrimaryKey: return "PRIMARY KEY (" + cols_sql(k.columns) + ")";
@@ -35,7 +37,36 @@ std::string constraint_sql(const Constraint& k) {
   return {};
 }
 
-}  // namespace
+std::string column_sql(const Column& col) {
+  std::string out = quote_ident(col.name) + " " + (col.type_known ? type_sql(col.type) : "unknown");
+  if (!col.collation.empty()) out += " COLLATE " + col.collation;
+  if (col.identity) out += " GENERATED " + col.identity_kind + " AS IDENTITY";
+  else if (col.generated) out += " GENERATED ALWAYS AS (" + col.generated_expr + ") STORED";
+  else if (col.has_default && !col.default_expr.empty()) out += " DEFAULT " + col.default_expr;
+  if (col.not_null) out += " NOT NULL";
+  return out;
+}
+
+std::string policy_sql(const std::string& table, const Policy& p) {
+  std::string out = "CREATE POLICY " + quote_ident(p.name) + " ON " + quote_qualified(table) +
+                    (p.permissive ? "" : " AS RESTRICTIVE") + " FOR " + p.command + " TO ";
+  for (size_t i = 0; i < p.roles.size(); ++i)
+    out += (i ? ", " : "") + (p.roles[i] == "public" ? std::string("PUBLIC") : quote_ident(p.roles[i]));
+  if (!p.using_expr.empty()) out += " USING (" + p.using_expr + ")";
+  if (!p.check_expr.empty()) out += " WITH CHECK (" + p.check_expr + ")";
+  return out + ";";
+}
+
+std::string index_sql(const Index& ix, bool concurrently) {
+  std::string out = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " +
+                    (concurrently ? "CONCURRENTLY " : "") + quote_ident(ix.short_name()) + " ON " +
+                    quote_qualified(ix.table) + (ix.method != "btree" ? " USING " + ix.method : "") + " (";
+  for (size_t i = 0; i < ix.keys.size(); ++i) out += (i ? ", " : "") + ix.keys[i];
+  out += ")";
+  if (!ix.include.empty()) out += " INCLUDE (" + cols_sql(ix.include) + ")";
+  if (ix.partial) out += " WHERE " + ix.predicate;
+  return out + ";";
+}
 
 nlohmann::json schema_to_json(const Catalog& c) {
   nlohmann::json j;
@@ -156,13 +187,8 @@ void write_schema_sql(std::ostream& out, const Catalog& c) {
       out << "CREATE " << (t.unlogged ? "UNLOGGED " : "") << "TABLE " << name << " (";
       bool first = true;
       for (const auto& col : t.columns) {
-        out << (first ? "\n  " : ",\n  ") << quote_ident(col.name) << " " << (col.type_known ? type_sql(col.type) : "unknown");
+        out << (first ? "\n  " : ",\n  ") << column_sql(col);
         first = false;
-        if (!col.collation.empty()) out << " COLLATE " << col.collation;
-        if (col.identity) out << " GENERATED " << col.identity_kind << " AS IDENTITY";
-        else if (col.generated) out << " GENERATED ALWAYS AS (" << col.generated_expr << ") STORED";
-        else if (col.has_default && !col.default_expr.empty()) out << " DEFAULT " << col.default_expr;
-        if (col.not_null) out << " NOT NULL";
       }
       for (const auto& k : t.constraints) {
         out << (first ? "\n  " : ",\n  ") << "CONSTRAINT " << quote_ident(k.name) << " " << constraint_sql(k);
@@ -177,14 +203,7 @@ void write_schema_sql(std::ostream& out, const Catalog& c) {
       if (!k.validated) out << "-- constraint " << k.name << " is NOT VALID\n";
     if (t.rls_enabled) out << "ALTER TABLE " << name << " ENABLE ROW LEVEL SECURITY;\n";
     if (t.rls_forced) out << "ALTER TABLE " << name << " FORCE ROW LEVEL SECURITY;\n";
-    for (const auto& p : t.policies) {
-      out << "CREATE POLICY " << quote_ident(p.name) << " ON " << name << (p.permissive ? "" : " AS RESTRICTIVE") << " FOR "
-          << p.command << " TO ";
-      for (size_t i = 0; i < p.roles.size(); ++i) out << (i ? ", " : "") << (p.roles[i] == "public" ? "PUBLIC" : quote_ident(p.roles[i]));
-      if (!p.using_expr.empty()) out << " USING (" << p.using_expr << ")";
-      if (!p.check_expr.empty()) out << " WITH CHECK (" << p.check_expr << ")";
-      out << ";\n";
-    }
+    for (const auto& p : t.policies) out << policy_sql(n, p) << "\n";
     for (const auto& [role, privs] : t.grants) {
       out << "GRANT ";
       bool first = true;
@@ -197,12 +216,8 @@ void write_schema_sql(std::ostream& out, const Catalog& c) {
   }
   for (const auto& [n, ix] : c.indexes()) {
     if (!ix.constraint.empty()) continue;  // created by its constraint
-    out << "CREATE " << (ix.unique ? "UNIQUE " : "") << "INDEX " << quote_ident(ix.short_name()) << " ON "
-        << quote_qualified(ix.table) << (ix.method != "btree" ? " USING " + ix.method : "") << " (";
-    for (size_t i = 0; i < ix.keys.size(); ++i) out << (i ? ", " : "") << ix.keys[i];
-    out << ")";
-    if (!ix.include.empty()) out << " INCLUDE (" << cols_sql(ix.include) << ")";
-    if (ix.partial) out << " WHERE " << ix.predicate;
+    std::string sql = index_sql(ix, false);
+    out << sql.substr(0, sql.size() - 1);
     out << ";" << (ix.valid ? "" : " -- invalid") << "\n";
   }
   for (const auto& [n, v] : c.views()) {

@@ -81,7 +81,8 @@ std::vector<std::string> recovery_steps(const LocalMigration* m, const std::stri
                                             : "part of the file may be applied";
     steps.push_back(done + ": undo them, then `pgsafe repair --mark-rolled-back " + version +
                     " --reason \"...\"` so the whole file runs again; or complete the rest by hand and `pgsafe repair "
-                    "--mark-applied " + version + " --reason \"...\"`");
+                    "--mark-applied " + version + " --reason \"...\"` (`pgsafe rollback-plan " + version +
+                    "` lists the statements that reverse them)");
   } else {
     steps.push_back("`pgsafe repair --mark-rolled-back " + version + " --reason \"" +
                     (invalid.empty() ? std::string("nothing of it was applied") : "dropped the invalid index") +

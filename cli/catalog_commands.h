@@ -29,9 +29,18 @@ struct SchemaArgs {
   std::optional<std::string> layout;
 };
 
+struct RollbackArgs {
+  std::string target;                  // a migration file, or its version
+  std::optional<std::string> dir;      // the migrations folder (default: migrations_dir, known folders)
+  std::string format = "text";         // text, json or sql (the fix-forward migration alone)
+  std::optional<std::string> layout;
+};
+
 CLI::App* add_plan_command(CLI::App& app, PlanArgs& args);
 CLI::App* add_schema_command(CLI::App& app, SchemaArgs& args);
 int run_plan(const PlanArgs& args, std::ostream& out, std::ostream& err);
 int run_schema(const SchemaArgs& args, std::ostream& out, std::ostream& err);
+CLI::App* add_rollback_command(CLI::App& app, RollbackArgs& args);
+int run_rollback(const RollbackArgs& args, std::ostream& out, std::ostream& err);
 
 }  // namespace pgsafe::cli

@@ -193,6 +193,8 @@ int main(int argc, char** argv) {
   auto* plan_cmd = add_plan_command(app, plan);
   SchemaArgs schema;
   auto* schema_cmd = add_schema_command(app, schema);
+  RollbackArgs rollback;
+  auto* rollback_cmd = add_rollback_command(app, rollback);
 
 #ifdef PGSAFE_WITH_APPLIER
   pgsafe::applier::register_commands(app);
@@ -252,6 +254,7 @@ int main(int argc, char** argv) {
       return run_plan(plan, std::cout, std::cerr);
     }
     if (*schema_cmd) return run_schema(schema, std::cout, std::cerr);
+    if (*rollback_cmd) return run_rollback(rollback, std::cout, std::cerr);
 #ifdef PGSAFE_WITH_APPLIER
     if (int code; pgsafe::applier::dispatch(app, code)) return code;
 #endif

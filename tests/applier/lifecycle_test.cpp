@@ -214,3 +214,73 @@ TEST_CASE("lifecycle: status tells rolled back, failed and partially applied fil
   CHECK(mentions(text2.out, "pgsafe repair --mark-applied 20240101000003"));
   CHECK(status(p, db, {"--exit-code"}).exit_code == 7);
 }
+
+TEST_CASE("lifecycle: rollback-plan's fix-forward migration reverses an applied file", "[lifecycle][rollback]") {
+  std::string db = create_database("rollback");
+  Project p = make_project("rollback");
+  p.write("20240101000001_t.sql", "CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL DEFAULT 'x');\n");
+  p.write("20240101000002_change.sql",
+          "ALTER TABLE t ADD COLUMN email text;\n"
+          "ALTER TABLE t ALTER COLUMN name DROP NOT NULL;\n"
+          "ALTER TABLE t ALTER COLUMN name SET DEFAULT 'y';\n"
+          "ALTER TABLE t ADD CONSTRAINT t_email_check CHECK (email <> '');\n"
+          "ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n"
+          "CREATE POLICY t_read ON t FOR SELECT USING (true);\n"
+          "ALTER TABLE t RENAME COLUMN name TO title;\n"
+          "CREATE TABLE u (id bigint PRIMARY KEY);\n");
+  REQUIRE(do_apply(p, db).exit_code == 0);
+
+  auto text = cli({"rollback-plan", "20240101000002", "--dir", p.dir()}, p.root);
+  INFO(text.out << text.err);
+  REQUIRE(text.exit_code == 0);
+  CHECK(mentions(text.out, "1. DROP TABLE public.u;"));
+  CHECK(mentions(text.out, "ALTER TABLE public.t RENAME COLUMN title TO name;"));
+  CHECK(mentions(text.out, "every row becomes visible"));
+  // The file in the command works as well as the version.
+  auto by_file = cli({"rollback-plan", p.dir() + "/20240101000002_change.sql", "--format", "json"}, p.root);
+  auto by_version = cli({"rollback-plan", "20240101000002", "--dir", p.dir(), "--format", "json"}, p.root);
+  CHECK(by_file.exit_code == 0);
+  CHECK(json::parse(by_file.out) == json::parse(by_version.out));
+
+  auto sql = cli({"rollback-plan", "20240101000002", "--dir", p.dir(), "--format", "sql"}, p.root);
+  REQUIRE(sql.exit_code == 0);
+  CHECK(sql.out.rfind("-- intent: reverse", 0) == 0);
+  // Saved as the next migration and applied like any other, it gives back the schema of file 1.
+  p.write("20240101000003_revert_change.sql", sql.out);
+  auto r = do_apply(p, db);
+  INFO(sql.out << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(scalar(db, "SELECT string_agg(column_name || ':' || is_nullable || ':' || coalesce(column_default, ''), ' ' "
+                   "ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 't'") ==
+        "id:NO: name:NO:'x'::text");
+  CHECK(scalar(db, "SELECT relrowsecurity FROM pg_class WHERE oid = 'public.t'::regclass") == "f");
+  CHECK(scalar(db, "SELECT count(*) FROM pg_policies WHERE tablename = 't'") == "0");
+  CHECK(scalar(db, "SELECT count(*) FROM pg_constraint WHERE conname = 't_email_check'") == "0");
+  CHECK(scalar(db, "SELECT to_regclass('public.u') IS NULL") == "t");
+
+  // What no migration can undo is said, not hidden; an unknown version is a usage error.
+  p.write("20240101000004_data.sql", "UPDATE t SET name = 'z';\nDROP TABLE t;\n");
+  auto irreversible = cli({"rollback-plan", "20240101000004", "--dir", p.dir(), "--format", "json"}, p.root);
+  json j = json::parse(irreversible.out);
+  CHECK(j["irreversible"].size() == 2);
+  CHECK(j["fix_forward"].empty());
+  auto unknown = cli({"rollback-plan", "20990101000000", "--dir", p.dir()}, p.root);
+  CHECK(unknown.exit_code == 2);
+  CHECK(mentions(unknown.err, "no up migration with this version"));
+}
+
+TEST_CASE("lifecycle: lint --fix --db rewrites only what the database has not applied", "[lifecycle][fix]") {
+  std::string db = create_database("fix_db");
+  Project p = make_project("fix_db");
+  const std::string applied = "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n";
+  p.write("20240101000001_t.sql", applied);
+  REQUIRE(do_apply(p, db).exit_code == 0);
+  p.write("20240101000002_seen.sql", "ALTER TABLE t ADD COLUMN seen timestamp;\n");
+  auto r = cli({"lint", "--select", "prefer-timestamptz", "--fix", "--db", url(db), p.dir()}, p.root);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(read_file(p.dir() + "/20240101000001_t.sql") == applied);
+  CHECK(read_file(p.dir() + "/20240101000002_seen.sql") == "ALTER TABLE t ADD COLUMN seen timestamptz;\n");
+  // The applied file is untouched, so apply still trusts its checksum.
+  CHECK(do_apply(p, db).exit_code == 0);
+}
