@@ -104,6 +104,7 @@ class CatalogReplayer {
       case N::kDropStmt: drop(stmt.drop_stmt()); break;
       case N::kAlterObjectSchemaStmt: set_schema(stmt.alter_object_schema_stmt()); break;
       case N::kCreateSchemaStmt: create_schema(stmt.create_schema_stmt()); break;
+      case N::kCreateExtensionStmt: create_extension(stmt.create_extension_stmt()); break;
       case N::kViewStmt: create_view(stmt.view_stmt()); break;
       case N::kCreateFunctionStmt: create_function(stmt.create_function_stmt()); break;
       case N::kAlterFunctionStmt: alter_function(stmt.alter_function_stmt()); break;
@@ -958,6 +959,7 @@ class CatalogReplayer {
           }
           break;
         case pg_query::OBJECT_SCHEMA: drop_schema(tree::string_value(obj)); break;
+        case pg_query::OBJECT_EXTENSION: c_.extensions_.erase(tree::string_value(obj)); break;
         default: break;
       }
     }
@@ -1016,6 +1018,17 @@ class CatalogReplayer {
     }
   }
 
+  // ------------------------------------------------------------------ extensions
+  void create_extension(const pg_query::CreateExtensionStmt& s) {
+    if (c_.extensions_.count(s.extname())) return;
+    Extension e;
+    e.name = s.extname();
+    for (const auto& o : s.options())
+      if (o.has_def_elem() && o.def_elem().defname() == "schema") e.schema = tree::def_elem_text(o.def_elem());
+    e.created = first_line();
+    c_.extensions_[e.name] = std::move(e);
+  }
+
   // ------------------------------------------------------------------ schemas
   void create_schema(const pg_query::CreateSchemaStmt& s) {
     std::string name = s.schemaname();
@@ -1068,6 +1081,7 @@ class CatalogReplayer {
   static void function_option(Function& f, const pg_query::DefElem& d) {
     if (d.defname() == "security") f.security_definer = d.arg().has_boolean() ? d.arg().boolean().boolval() : truthy(tree::def_elem_text(d));
     else if (d.defname() == "language") f.language = tree::def_elem_text(d);
+    else if (d.defname() == "volatility") f.volatility = tree::def_elem_text(d);
     else if (d.defname() == "set" && d.arg().has_variable_set_stmt()) {
       const auto& v = d.arg().variable_set_stmt();
       if (v.kind() == pg_query::VAR_RESET_ALL) {
