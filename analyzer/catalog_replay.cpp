@@ -2,6 +2,7 @@
 // statement does to an object the set never defined either lands on a stub (tables: only
 // what the set did is known) or is dropped (nothing to update), never guessed.
 #include <algorithm>
+#include <cctype>
 
 #include "analyzer/catalog.h"
 #include "analyzer/catalog_expr.h"
@@ -29,6 +30,91 @@ std::string key_of(const std::vector<std::string>& parts) {
 }
 
 bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+// SQL text with every reference to identifier `from` (unquoted, case-folded, or quoted) named
+// `to` instead; string literals are left alone. PostgreSQL keeps expressions by column number, so a
+// renamed column is renamed in index expressions, predicates, CHECKs and policies too.
+std::string rename_identifier(std::string_view sql, const std::string& from, const std::string& to) {
+  std::string out;
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    size_t start = i;
+    if (c == '\'') {
+      for (++i; i < sql.size(); ++i)
+        if (sql[i] == '\'') {
+          if (i + 1 < sql.size() && sql[i + 1] == '\'') ++i;
+          else break;
+        }
+      ++i;
+      out.append(sql.substr(start, std::min(i, sql.size()) - start));
+    } else if (c == '"') {
+      std::string id;
+      for (++i; i < sql.size(); ++i) {
+        if (sql[i] == '"') {
+          if (i + 1 < sql.size() && sql[i + 1] == '"') ++i;
+          else break;
+        }
+        id += sql[i];
+      }
+      ++i;
+      if (id == from) out += quote_ident(to);
+      else out.append(sql.substr(start, std::min(i, sql.size()) - start));
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
+      std::string id;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$' ||
+                                static_cast<unsigned char>(sql[i]) >= 0x80))
+        id += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i++])));
+      // A function of that name is not the column: f(
+      size_t next = i;
+      while (next < sql.size() && sql[next] == ' ') ++next;
+      bool call = next < sql.size() && sql[next] == '(';
+      if (id == from && !call) out += quote_ident(to);
+      else out.append(sql.substr(start, i - start));
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Whether SQL text names an identifier (unquoted ones fold to lower case; string literals are
+// skipped): which index expressions a dropped column takes with it.
+bool mentions_identifier(std::string_view sql, const std::string& name) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'') {
+      for (++i; i < sql.size(); ++i)
+        if (sql[i] == '\'') {
+          if (i + 1 < sql.size() && sql[i + 1] == '\'') ++i;
+          else break;
+        }
+      ++i;
+    } else if (c == '"') {
+      std::string id;
+      for (++i; i < sql.size(); ++i) {
+        if (sql[i] == '"') {
+          if (i + 1 < sql.size() && sql[i + 1] == '"') ++i;
+          else break;
+        }
+        id += sql[i];
+      }
+      ++i;
+      if (id == name) return true;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
+      std::string id;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$' ||
+                                static_cast<unsigned char>(sql[i]) >= 0x80))
+        id += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i++])));
+      if (id == name) return true;
+    } else {
+      ++i;
+    }
+  }
+  return false;
+}
 
 std::string role_name(const pg_query::Node& n) {
   if (!n.has_role_spec()) return tree::string_value(n);
@@ -549,8 +635,12 @@ class CatalogReplayer {
     cols.erase(std::remove_if(cols.begin(), cols.end(), [&](const Column& c) { return c.name == name; }), cols.end());
     auto& cons = t.constraints;
     cons.erase(std::remove_if(cons.begin(), cons.end(), [&](const Constraint& k) { return has(k.columns, name); }), cons.end());
-    for (const Index* ix : c_.indexes_on(t.qualified()))
-      if (has(ix->columns, name) || has(ix->include, name)) c_.indexes_.erase(std::string(ix->name));
+    // Indexes using the column go with it, expression and partial indexes included.
+    for (const Index* ix : c_.indexes_on(t.qualified())) {
+      bool uses = has(ix->columns, name) || has(ix->include, name) || mentions_identifier(ix->predicate, name);
+      for (const auto& key : ix->keys) uses = uses || mentions_identifier(key, name);
+      if (uses) c_.indexes_.erase(std::string(ix->name));
+    }
     // Foreign keys elsewhere that reference the column go with it (CASCADE; without it PostgreSQL refuses).
     for (auto& [k, other] : c_.tables_) {
       auto& oc = other.constraints;
@@ -832,10 +922,19 @@ class CatalogReplayer {
             for (auto& col : ix.columns)
               if (col == s.subname()) col = s.newname();
             for (auto& key : ix.keys)
-              if (key == s.subname()) key = s.newname();
+              key = key == s.subname() ? s.newname() : rename_identifier(key, s.subname(), s.newname());
+            if (!ix.predicate.empty()) ix.predicate = rename_identifier(ix.predicate, s.subname(), s.newname());
             for (auto& col : ix.include)
               if (col == s.subname()) col = s.newname();
           });
+        for (auto& k : t->constraints)
+          if (!k.expr.empty()) k.expr = rename_identifier(k.expr, s.subname(), s.newname());
+        for (auto& c : t->columns)
+          if (!c.generated_expr.empty()) c.generated_expr = rename_identifier(c.generated_expr, s.subname(), s.newname());
+        for (auto& p : t->policies) {
+          if (!p.using_expr.empty()) p.using_expr = rename_identifier(p.using_expr, s.subname(), s.newname());
+          if (!p.check_expr.empty()) p.check_expr = rename_identifier(p.check_expr, s.subname(), s.newname());
+        }
         for (auto& [k, other] : c_.tables_)
           for (auto& con : other.constraints)
             if (con.kind == ConstraintKind::ForeignKey && con.ref_table == t->qualified())
@@ -1237,6 +1336,15 @@ class CatalogReplayer {
     if (!s.old_val().empty()) {
       for (auto& l : labels)
         if (l == s.old_val()) l = s.new_val();
+      // Column defaults holding the label hold the new one: PostgreSQL stores the value, not the text.
+      const UserType& type = it->second;
+      std::string from = quote_literal(s.old_val()), to = quote_literal(s.new_val());
+      for (auto& [k, t] : c_.tables_)
+        for (auto& col : t.columns) {
+          if (!col.has_default || col.default_expr.rfind(from, 0) != 0) continue;
+          if (c_.user_type(col.type) != &type) continue;
+          col.default_expr = to + col.default_expr.substr(from.size());
+        }
       return;
     }
     if (has(labels, s.new_val())) return;

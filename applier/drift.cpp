@@ -472,6 +472,8 @@ std::string drop_policy_sql(const std::string& table, const std::string& name) {
   return "DROP POLICY IF EXISTS " + qi(name) + " ON " + qq(table) + ";";
 }
 
+bool migration_tool_table(const std::string& name);
+
 class Comparer {
  public:
   Comparer(const Catalog& cat, const Db& db, const std::set<std::string>& owned, const std::set<std::string>& roles,
@@ -609,7 +611,7 @@ class Comparer {
     }
     for (const auto& [key, dt] : db_.relations) {
       if (dt.kind != 'r' && dt.kind != 'p' && dt.kind != 'f') continue;
-      if (cat_.find_table(key) || !owned(dt.schema)) continue;
+      if (cat_.find_table(key) || !owned(dt.schema) || migration_tool_table(dt.name)) continue;
       auto& d = add("extra", "table", key, key, "", "", "table");
       d.fix_sql = create_table_sql(dt);
     }
@@ -977,6 +979,16 @@ class Comparer {
   const std::set<std::string>& roles_;
   DriftReport& out_;
 };
+
+// Other migration tools' bookkeeping tables, which the tool (not a migration) creates: not drift.
+bool migration_tool_table(const std::string& name) {
+  static const char* const kNames[] = {"__diesel_schema_migrations", "_prisma_migrations", "flyway_schema_history",
+                                       "schema_migrations", "__drizzle_migrations", "_sqlx_migrations",
+                                       "goose_db_version", "knex_migrations", "knex_migrations_lock"};
+  for (const char* n : kNames)
+    if (name == n) return true;
+  return false;
+}
 
 bool system_schema(const std::string& s) {
   return s == "pg_catalog" || s == "information_schema" || s.rfind("pg_toast", 0) == 0 || s.rfind("pg_temp", 0) == 0;

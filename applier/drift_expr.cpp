@@ -87,6 +87,46 @@ bool cast_to_drop(const pg_query::TypeCast& tc) {
 
 void replace_with(pg_query::Node& n, pg_query::Node child) { n = std::move(child); }
 
+// An interval literal as PostgreSQL stores it (months, days, microseconds): '12 months' and
+// '1 year' are one value, and PostgreSQL prints the latter. nullopt for forms not read here.
+std::optional<std::string> interval_value(const std::string& text) {
+  double months = 0, days = 0, micros = 0;
+  size_t i = 0;
+  auto skip = [&] { while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i; };
+  bool any = false;
+  for (skip(); i < text.size(); skip()) {
+    size_t start = i;
+    if (text[i] == '+' || text[i] == '-') ++i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    if (i == start) return std::nullopt;
+    double n = std::strtod(text.substr(start, i - start).c_str(), nullptr);
+    skip();
+    if (i < text.size() && text[i] == ':') return std::nullopt;  // hh:mm:ss: not read here
+    size_t ustart = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    std::string unit = text.substr(ustart, i - ustart);
+    for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (unit.size() > 1 && unit.back() == 's' && unit != "ms" && unit != "us") unit.pop_back();
+    if (unit == "year" || unit == "y" || unit == "yr") months += n * 12;
+    else if (unit == "decade") months += n * 120;
+    else if (unit == "century") months += n * 1200;
+    else if (unit == "month" || unit == "mon") months += n;
+    else if (unit == "week" || unit == "w") days += n * 7;
+    else if (unit == "day" || unit == "d") days += n;
+    else if (unit == "hour" || unit == "h" || unit == "hr") micros += n * 3600e6;
+    else if (unit == "minute" || unit == "min" || unit == "m") micros += n * 60e6;
+    else if (unit == "second" || unit == "sec" || unit == "s" || unit.empty()) micros += n * 1e6;
+    else if (unit == "millisecond" || unit == "ms" || unit == "msec") micros += n * 1e3;
+    else if (unit == "microsecond" || unit == "us" || unit == "usec") micros += n;
+    else return std::nullopt;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "@interval %.0f/%.0f/%.0f", months, days, micros);
+  return std::string(buf);
+}
+
 pg_query::Node make_op(const std::string& op, const pg_query::Node& l, const pg_query::Node& r) {
   pg_query::Node out;
   auto* e = out.mutable_a_expr();
@@ -140,6 +180,10 @@ void canon(pg_query::Node& n) {
   switch (n.node_case()) {
     case pg_query::Node::kTypeCast: {
       auto& tc = *n.mutable_type_cast();
+      bool interval = tc.type_name().names_size() && tree::string_value(*tc.type_name().names().rbegin()) == "interval";
+      if (interval && tc.arg().has_a_const() && tc.arg().a_const().has_sval())
+        if (auto v = interval_value(tc.arg().a_const().sval().sval()))
+          tc.mutable_arg()->mutable_a_const()->mutable_sval()->set_sval(*v);
       if (cast_to_drop(tc)) {
         pg_query::Node arg = tc.arg();
         replace_with(n, std::move(arg));
@@ -155,6 +199,11 @@ void canon(pg_query::Node& n) {
       auto& fc = *n.mutable_func_call();
       drop_implicit_schema(*fc.mutable_funcname());
       fc.set_funcformat(pg_query::CoercionForm(0));
+      // nextval('seq'): sequences are not compared, and the catalog does not follow their
+      // renames (ALTER SEQUENCE ... RENAME) nor their schema (PostgreSQL prints 'utils.seq').
+      if (fc.funcname_size() == 1 && tree::string_value(fc.funcname(0)) == "nextval" && fc.args_size() == 1 &&
+          fc.args(0).has_a_const())
+        fc.mutable_args(0)->mutable_a_const()->mutable_sval()->set_sval("<sequence>");
       return;
     }
     case pg_query::Node::kColumnRef: {

@@ -19,8 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-ProcessResult drift(const Project& p, const std::string& db, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"drift", "--db", url(db), "--dir", p.dir()};
+ProcessResult drift(const Project& p, const std::string& db, std::vector<std::string> extra = {},
+                    const std::string& conn = "") {
+  std::vector<std::string> args{"drift", "--db", conn.empty() ? url(db) : conn, "--dir", p.dir()};
   args.insert(args.end(), extra.begin(), extra.end());
   return cli(args, p.root, 300);
 }
@@ -28,10 +29,16 @@ ProcessResult drift(const Project& p, const std::string& db, std::vector<std::st
 // Apply a set whose files the lint gate may refuse: drift is not about the gate, so the rules it
 // names are switched off in the project's config (and said so), then apply runs again. Returns
 // the final apply.
-ProcessResult apply_ungated(const Project& p, const std::string& db, const std::string& extra_config = "") {
+std::vector<std::string> apply_as(const Project& p, const std::string& conn) {
+  return {"apply", "--db", conn, "--dir", p.dir(), "--lock-wait", "20"};
+}
+
+ProcessResult apply_ungated(const Project& p, const std::string& db, const std::string& extra_config = "",
+                            const std::string& conn = "") {
   std::string config = "exposed_schemas = []\n" + extra_config;
   write_file(p.root + "/.pgsafe.toml", config);
-  ProcessResult r = cli(apply_args(p, db), p.root, 600);
+  auto args = conn.empty() ? apply_args(p, db) : apply_as(p, conn);
+  ProcessResult r = cli(args, p.root, 600);
   if (r.exit_code != 1) return r;
   std::set<std::string> rules;
   static const std::regex line(R"(:\d+:\d+: ([a-z0-9-]+): )");
@@ -40,7 +47,7 @@ ProcessResult apply_ungated(const Project& p, const std::string& db, const std::
   config += "[rules]\n";
   for (const auto& id : rules) config += id + " = \"off\"\n";
   write_file(p.root + "/.pgsafe.toml", config);
-  return cli(apply_args(p, db), p.root, 600);
+  return cli(args, p.root, 600);
 }
 
 void copy_tree(const fs::path& from, const fs::path& to) {
@@ -159,6 +166,13 @@ TEST_CASE("drift: every example set, applied to a fresh database, shows no drift
     Project p = make_project("drift_set");
     for (const auto& f : fs::directory_iterator(entry.path()))
       if (f.path().extension() == ".sql") fs::copy_file(f.path(), fs::path(p.dir()) / f.path().filename());
+    // Lint fixtures mix CREATE INDEX CONCURRENTLY with other statements in one file (the lint
+    // does not mind); to apply such a file it is marked to run outside a transaction.
+    for (const auto& f : fs::directory_iterator(p.dir())) {
+      std::string text = read_file(f.path().string());
+      if (text.find("CONCURRENTLY") != std::string::npos && text.find("pgsafe:no-transaction") == std::string::npos)
+        write_file(f.path().string(), "-- pgsafe:no-transaction\n" + text);
+    }
     auto a = apply_ungated(p, db);
     INFO(a.out << a.err);
     CHECK(a.exit_code == 0);
@@ -182,23 +196,75 @@ TEST_CASE("drift: the lemmy corpus, applied, shows no drift", "[drift][corpus]")
   Project p = make_project("drift_lemmy");
   copy_tree(*shared + "/corpus/lemmy", p.dir());
   // Every file is applied by pgsafe apply; the lint gate's rules that refuse lemmy's files are
-  // switched off for this (drift is not about them).
-  auto a = apply_ungated(p, db, "layout = \"diesel\"\n");
+  // switched off for this (drift is not about them). Lemmy targets PostgreSQL 16+, which allows a
+  // sub-query in FROM without an alias; the server here is 15, so where it refuses one
+  // ("subquery in FROM must have an alias", at the sub-query's opening parenthesis) the test's
+  // copy of that file gets ` AS pgsafe_subquery` after the sub-query's closing parenthesis, and
+  // apply continues from that file. Nothing else in the corpus is changed.
+  // Lemmy's migrations disable system triggers (ALTER TABLE ... DISABLE TRIGGER ALL), which takes
+  // a superuser: they are applied as one, as lemmy's own runner does with the owner it is given.
+  exec("postgres",
+       "DO $$ BEGIN CREATE ROLE pgsafe_drift_admin LOGIN SUPERUSER PASSWORD 'drift-admin-pw'; EXCEPTION WHEN "
+       "duplicate_object THEN NULL; END $$;");
+  std::string admin = "postgresql://pgsafe_drift_admin:drift-admin-pw@127.0.0.1:" + std::to_string(port()) + "/" + db;
+  auto a = apply_ungated(p, db, "layout = \"diesel\"\n", admin);
+  // What Diesel's CLI creates before its first migration (2025-08-01-000017 puts a trigger on
+  // it); made once pgsafe's history exists, so apply does not take it for an unknown schema.
+  exec(db,
+       "CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on "
+       "timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP); ALTER TABLE __diesel_schema_migrations OWNER TO pgsafe_test;");
+  int patched = 0;
+  static const std::regex alias_error(R"((\S+/up\.sql):(\d+):(\d+): subquery in FROM must have an alias)");
+  for (std::smatch m; a.exit_code == 6 && patched < 40 && std::regex_search(a.err, m, alias_error); ++patched) {
+    std::string path = m[1];
+    int line = std::stoi(m[2]), col = std::stoi(m[3]);
+    std::string text = read_file(path);
+    size_t off = 0;
+    for (int l = 1; l < line; ++l) off = text.find('\n', off) + 1;
+    size_t i = text.find('(', off + static_cast<size_t>(col - 1));
+    REQUIRE(i != std::string::npos);
+    int depth = 0;
+    bool quoted = false;
+    for (; i < text.size(); ++i) {
+      char c = text[i];
+      if (quoted) quoted = c != '\'';
+      else if (c == '\'') quoted = true;
+      else if (c == '(') ++depth;
+      else if (c == ')' && --depth == 0) break;
+    }
+    REQUIRE(i < text.size());
+    text.insert(i + 1, " AS pgsafe_subquery");
+    write_file(path, text);
+    a = cli(apply_as(p, admin), p.root, 600);
+  }
   INFO(a.out.substr(0, 2000) << a.err.substr(0, 4000));
   REQUIRE(a.exit_code == 0);
+  WARN("lemmy: " << patched << " sub-queries given an alias for PostgreSQL 15");
   int files = std::stoi(scalar(db, "SELECT count(*) FROM pgsafe.pgsafe_migrations WHERE status = 'applied'"));
-  CHECK(files > 300);
+  int folders = 0;
+  for (const auto& e : fs::directory_iterator(p.dir())) folders += e.is_directory() && fs::exists(e.path() / "up.sql");
+  CHECK(files == folders);
 
-  auto r = drift(p, db);
+  auto r = drift(p, db, {}, admin);
   INFO(r.out.substr(0, 20000) << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("No drift") != std::string::npos);
+
+  // A hand change in the big schema is found, and only it.
+  exec(db, "ALTER TABLE person ADD COLUMN hand_made text;");
+  auto changed = drift(p, db, {"--format", "json"}, admin);
+  INFO(changed.out.substr(0, 4000) << changed.err);
+  CHECK(changed.exit_code == 1);
+  json out = json::parse(changed.out);
+  CHECK(out["summary"]["total"] == 1);
+  CHECK(find_item(out["differences"], "extra", "column", "column hand_made"));
+  exec(db, "ALTER TABLE person DROP COLUMN hand_made;");
 
   // Time of a few runs (the process as a user runs it), for the record.
   std::vector<double> ms;
   for (int i = 0; i < 5; ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    auto again = drift(p, db);
+    auto again = drift(p, db, {}, admin);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     CHECK(again.exit_code == 0);
   }
@@ -343,8 +409,8 @@ TEST_CASE("drift: more kinds of drift (constraints, validity, views, grants, ext
        "DROP TABLE gone;"
        "DROP EXTENSION pg_trgm;"
        "ALTER FUNCTION touch() SET search_path = public, pg_temp;"
-       "ALTER FUNCTION post_count(bigint) VOLATILE;"
-       "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_name_idx ON users (name);");
+       "ALTER FUNCTION post_count(bigint) VOLATILE;");
+  exec(db, "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_name_idx ON users (name);");
   auto j = drift(p, db, {"--format", "json"});
   INFO(j.out << j.err);
   CHECK(j.exit_code == 1);
