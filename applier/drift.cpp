@@ -476,9 +476,9 @@ bool migration_tool_table(const std::string& name);
 
 class Comparer {
  public:
-  Comparer(const Catalog& cat, const Db& db, const std::set<std::string>& owned, const std::set<std::string>& roles,
-           DriftReport& out)
-      : cat_(cat), db_(db), owned_(owned), roles_(roles), out_(out) {}
+  Comparer(const Catalog& cat, const MigrationSet& set, const Db& db, const std::set<std::string>& owned,
+           const std::set<std::string>& roles, DriftReport& out)
+      : cat_(cat), set_(set), db_(db), owned_(owned), roles_(roles), out_(out) {}
 
   std::set<std::string> functions_needing_def;  // oids
   std::vector<std::pair<size_t, std::string>> function_fixes;  // item index -> oid
@@ -739,7 +739,7 @@ class Comparer {
         diffs.push_back("columns (" + join(k.columns) + ") vs (" + join(dk->columns) + ")");
       if (k.validated != dk->validated)
         diffs.push_back(std::string("validity ") + (k.validated ? "valid" : "NOT VALID") + " vs " + (dk->validated ? "valid" : "NOT VALID"));
-      if (k.kind == ConstraintKind::Check && same_expr(k.expr, dk->check_expr) == Same::No)
+      if (k.kind == ConstraintKind::Check && same(k.expr, k.source, dk->check_expr) == Same::No)
         diffs.push_back("definition CHECK (" + k.expr + ") vs CHECK (" + dk->check_expr + ")");
       if (k.kind == ConstraintKind::ForeignKey) {
         std::string ref = k.ref_table;
@@ -789,12 +789,12 @@ class Comparer {
         diffs.push_back({"keys", join(ix->keys), join(di.keys)});
       } else {
         for (size_t i = 0; i < ix->keys.size(); ++i)
-          if (same_expr(ix->keys[i], di.keys[i]) == Same::No) {
+          if (same(ix->keys[i], ix->source, di.keys[i]) == Same::No) {
             diffs.push_back({"keys", join(ix->keys), join(di.keys)});
             break;
           }
       }
-      if (same_expr(ix->predicate, di.predicate) == Same::No)
+      if (same(ix->predicate, ix->source, di.predicate) == Same::No)
         diffs.push_back({"predicate", ix->predicate.empty() ? "none" : ix->predicate, di.predicate.empty() ? "none" : di.predicate});
       if (ix->include != di.include && !ix->include.empty()) diffs.push_back({"include", join(ix->include), join(di.include)});
       for (const auto& [what, a, b] : diffs) {
@@ -841,8 +841,8 @@ class Comparer {
       std::vector<std::string> roles = p.roles;
       std::sort(roles.begin(), roles.end());
       if (roles != dp->roles) diffs.push_back({"roles", join(roles), join(dp->roles)});
-      if (same_expr(p.using_expr, dp->using_expr) == Same::No) diffs.push_back({"USING", p.using_expr, dp->using_expr});
-      if (same_expr(p.check_expr, dp->check_expr) == Same::No) diffs.push_back({"WITH CHECK", p.check_expr, dp->check_expr});
+      if (same(p.using_expr, p.source, dp->using_expr) == Same::No) diffs.push_back({"USING", p.using_expr, dp->using_expr});
+      if (same(p.check_expr, p.source, dp->check_expr) == Same::No) diffs.push_back({"WITH CHECK", p.check_expr, dp->check_expr});
       for (const auto& [what, a, b] : diffs)
         add("different", "policy", key, key, obj + ": " + what, a.empty() ? "none" : a, b.empty() ? "none" : b).fix_sql =
             drop_policy_sql(key, p.name) + "\n" + policy_sql(key, *dp);
@@ -973,7 +973,22 @@ class Comparer {
   std::set<std::string> scope_;
 
  private:
+  // The migrations' expression (rendered by the catalog, found in its source when the rendering
+  // is partial) against the database's: Unknown when neither can be read.
+  Same same(const std::string& expected, const SourceRef& where, const std::string& actual) {
+    if (expected.empty() && actual.empty()) return Same::Yes;
+    if (expected.empty() != actual.empty()) return Same::No;
+    auto ce = canonical_expr(expected);
+    if (!ce && where.file >= 0 && static_cast<size_t>(where.file) < set_.files.size() && set_.files[where.file].contents)
+      ce = sources_.find(where.file, *set_.files[where.file].contents, where.begin, expected);
+    auto ca = canonical_expr(actual);
+    if (!ce || !ca) return Same::Unknown;
+    return *ce == *ca ? Same::Yes : Same::No;
+  }
+
   const Catalog& cat_;
+  const MigrationSet& set_;
+  SourceExpressions sources_;
   const Db& db_;
   const std::set<std::string>& owned_;
   const std::set<std::string>& roles_;
@@ -1078,7 +1093,7 @@ bool compute_drift(Connection& conn, const LocalSet& local, const History& histo
   Db db;
   if (!read_db(conn, scope, roles, db, error)) return false;
 
-  Comparer cmp(cat, db, owned, roles, out);
+  Comparer cmp(cat, set, db, owned, roles, out);
   cmp.scope_ = scope;
   cmp.run();
   std::map<std::string, std::string> defs;

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 
+#include "analyzer/catalog_expr.h"
 #include "analyzer/catalog_types.h"
 #include "parser/parser.h"
 #include "parser/tree.h"
@@ -298,8 +299,41 @@ std::optional<std::string> canonical_expr(std::string_view sql) {
   canon(copy);
   std::string out;
   if (!copy.SerializeToString(&out)) return std::nullopt;
-  if (std::getenv("PGSAFE_DRIFT_DEBUG")) fprintf(stderr, "canon[%s] = %s\n", std::string(sql).c_str(), copy.ShortDebugString().c_str());
   return out;
+}
+
+struct SourceExpressions::Parsed {
+  parser::ParsedFile parsed;
+};
+
+SourceExpressions::SourceExpressions() = default;
+SourceExpressions::~SourceExpressions() = default;
+
+std::optional<std::string> SourceExpressions::find(int file, std::string_view file_text, uint32_t offset,
+                                                   const std::string& rendered) {
+  if (file < 0 || rendered.empty()) return std::nullopt;
+  auto& slot = files_[file];
+  if (!slot) {
+    slot = std::make_unique<Parsed>();
+    slot->parsed = parser::parse_sql(file_text);
+  }
+  for (const auto& st : slot->parsed.statements()) {
+    if (!st.node || offset < st.begin || offset > st.end) continue;
+    std::optional<std::string> found;
+    tree::for_each_message(*st.node, [&](const google::protobuf::Message& m) {
+      if (found) return false;
+      if (m.GetDescriptor() != pg_query::Node::descriptor()) return true;
+      const auto& node = static_cast<const pg_query::Node&>(m);
+      if (node.node_case() == pg_query::Node::NODE_NOT_SET || expr_sql(node) != rendered) return true;
+      pg_query::Node copy = node;
+      canon(copy);
+      std::string out;
+      if (copy.SerializeToString(&out)) found = out;
+      return false;
+    });
+    if (found) return found;
+  }
+  return std::nullopt;
 }
 
 std::optional<ColumnType> parse_type(std::string_view sql) {

@@ -3,6 +3,8 @@
 // rendered it) against what PostgreSQL prints back (pg_get_expr, pg_get_constraintdef,
 // pg_get_indexdef, format_type), which adds casts, parentheses and qualifiers and rewrites IN,
 // LIKE and BETWEEN. Both sides are parsed with libpg_query and reduced to a canonical tree.
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +17,22 @@ namespace pgsafe::applier {
 // when the text does not parse as an expression (or is the catalog's "..." for what it could not
 // render): such a comparison is skipped, never reported.
 std::optional<std::string> canonical_expr(std::string_view sql);
+
+// Where the catalog could not render an expression whole (a sub-query shows as "(SELECT ...)"),
+// the expression is found in the statement that defined it: the subtree of that statement whose
+// rendering is exactly the catalog's text, canonicalised like canonical_expr. Files are parsed
+// once, on first need.
+class SourceExpressions {
+ public:
+  SourceExpressions();
+  ~SourceExpressions();
+  // file_text: the defining file; offset: a byte inside the defining statement.
+  std::optional<std::string> find(int file, std::string_view file_text, uint32_t offset, const std::string& rendered);
+
+ private:
+  struct Parsed;
+  std::map<int, std::unique_ptr<Parsed>> files_;
+};
 
 // The catalog's record of a type PostgreSQL printed (format_type), or nullopt when it does not
 // parse. Serial types are not involved: the server prints their integer type.
