@@ -1011,16 +1011,34 @@ bool system_schema(const std::string& s) {
 
 }  // namespace
 
+// Definitions PostgreSQL prints span lines (pg_get_expr of a sub-query): one line each, runs of
+// blanks as one space, so every difference is one line of output and of a comment.
+std::string one_line(const std::string& s) {
+  std::string out;
+  bool blank = false;
+  for (char c : s) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      blank = true;
+      continue;
+    }
+    if (blank && !out.empty()) out += ' ';
+    blank = false;
+    out += c;
+  }
+  return out;
+}
+
 std::string DriftItem::message() const {
   std::string head = object_type == "column" || object_type == "constraint" || object_type == "index" ||
                              object_type == "policy" || object_type == "rls" || object_type == "grant"
                          ? "table " + table
                          : object_type + " " + object;
   std::string what = attribute.empty() ? "" : attribute + ": ";
-  if (kind == "missing") return head + ": " + what + (attribute.empty() ? "" : "") + "missing in database (the migrations create it)";
+  if (kind == "missing") return one_line(head + ": " + what + "missing in database (the migrations create it)");
   if (kind == "extra")
-    return head + ": " + what + "extra in database (made by hand; not in the migrations)" + (actual.empty() ? "" : ": " + actual);
-  return head + ": " + what + expected + " in migrations, " + actual + " in database";
+    return one_line(head + ": " + what + "extra in database (made by hand; not in the migrations)" +
+                    (actual.empty() ? "" : ": " + actual));
+  return one_line(head + ": " + what + expected + " in migrations, " + actual + " in database");
 }
 
 bool compute_drift(Connection& conn, const LocalSet& local, const History& history, const std::string& history_schema,
@@ -1040,6 +1058,7 @@ bool compute_drift(Connection& conn, const LocalSet& local, const History& histo
     if (f.direction != Direction::Up || f.version.empty()) continue;
     if (out.history_used && !applied.count(f.version)) continue;
     set.files.push_back(f);
+    set.files.back().history_only = true;  // replayed into the catalog, not described (faster)
   }
   if (out.history_used) {
     std::set<std::string> have;

@@ -409,7 +409,9 @@ TEST_CASE("drift: more kinds of drift (constraints, validity, views, grants, ext
        "DROP TABLE gone;"
        "DROP EXTENSION pg_trgm;"
        "ALTER FUNCTION touch() SET search_path = public, pg_temp;"
-       "ALTER FUNCTION post_count(bigint) VOLATILE;");
+       "ALTER FUNCTION post_count(bigint) VOLATILE;"
+       "ALTER POLICY posts_read ON posts USING (published OR user_id IN (SELECT id FROM users WHERE status = 'banned'));"
+       "ALTER POLICY posts_insert ON posts TO PUBLIC;");
   exec(db, "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_name_idx ON users (name);");
   auto j = drift(p, db, {"--format", "json"});
   INFO(j.out << j.err);
@@ -431,6 +433,14 @@ TEST_CASE("drift: more kinds of drift (constraints, validity, views, grants, ext
   CHECK(find_item(items, "different", "function", "search_path"));
   CHECK(find_item(items, "different", "function", "volatility"));
   CHECK(find_item(items, "extra", "index", "users_name_idx"));
+  // A policy with a sub-query (which the catalog renders as "(SELECT ...)") is still compared.
+  d = find_item(items, "different", "policy", "policy posts_read: USING");
+  REQUIRE(d);
+  CHECK((*d)["actual"].get<std::string>().find("'banned'") != std::string::npos);
+  d = find_item(items, "different", "policy", "policy posts_insert: roles");
+  REQUIRE(d);
+  CHECK((*d)["expected"] == "pgsafe_test");
+  CHECK((*d)["actual"] == "public");
 
   // Captured and applied, the drift is gone (the emitted file passes the lint gate).
   auto e = drift(p, db, {"--emit-migration", p.dir()});
