@@ -1134,7 +1134,10 @@ bool compute_drift(Connection& conn, const LocalSet& local, const History& histo
   std::set<std::string> fixes;
   for (auto& d : out.items) {
     if (d.fix_sql.empty()) continue;
-    if (!fixes.insert(d.fix_sql).second) d.fix_sql = "-- (see above)";
+    if (!fixes.insert(d.fix_sql).second) {
+      d.fix_sql.clear();
+      d.fix_above = true;
+    }
   }
   out.note = join(notes, "; ");
   out.compared = true;
@@ -1155,7 +1158,9 @@ nlohmann::json drift_to_json(const DriftReport& report) {
                      {"attribute", d.attribute.empty() ? json(nullptr) : json(d.attribute)},
                      {"expected", d.expected.empty() ? json(nullptr) : json(d.expected)},
                      {"actual", d.actual.empty() ? json(nullptr) : json(d.actual)},
-                     {"message", d.message()}});
+                     {"message", d.message()},
+                     {"fix_sql", d.fix_sql.empty() ? json(nullptr) : json(d.fix_sql)},
+                     {"fix_note", d.fix_note.empty() ? json(nullptr) : json(d.fix_note)}});
   }
   return json{{"drift", !report.items.empty()},
               {"differences", items},

@@ -27,6 +27,7 @@ struct DriftItem {
   // no such statement, in which case fix_note says what a person must decide.
   std::string fix_sql;
   std::string fix_note;
+  bool fix_above = false;   // the fix is a statement already given for an earlier item (fix_sql then "")
   std::string message() const;  // one line: "table public.users: column email: type text in migrations, ..."
 };
 

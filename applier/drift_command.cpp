@@ -95,7 +95,7 @@ std::string capture_text(const DriftReport& report, const std::string& database)
        "-- database already has, and changes nothing when run on that database.\n";
   for (const auto& d : report.items) {
     s << "\n-- " << d.message() << "\n";
-    if (d.fix_sql == "-- (see above)") {
+    if (d.fix_above) {
       s << "-- (the statement above covers it)\n";
       continue;
     }

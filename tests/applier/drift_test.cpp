@@ -442,10 +442,18 @@ TEST_CASE("drift: more kinds of drift (constraints, validity, views, grants, ext
   CHECK((*d)["expected"] == "pgsafe_test");
   CHECK((*d)["actual"] == "public");
 
-  // Captured and applied, the drift is gone (the emitted file passes the lint gate).
+  // Captured and applied, the drift is gone (the emitted file passes the lint gate: the DROP
+  // TABLE the gate would refuse restates what the database has, and says so).
   auto e = drift(p, db, {"--emit-migration", p.dir()});
   INFO(e.out << e.err);
   CHECK(e.exit_code == 1);
+  std::smatch m;
+  std::string eout = e.out;
+  REQUIRE(std::regex_search(eout, m, std::regex(R"(Wrote (\S+_capture_drift\.sql) \(\d+ difference\(s\) captured; lint: \d+ finding\(s\), 0 error\(s\)\))")));
+  std::string text = read_file(m[1]);
+  INFO(text);
+  CHECK(text.find("-- pgsafe-ignore ban-drop-table: captured drift; the database already has this, so running it changes "
+                  "nothing\nDROP TABLE IF EXISTS public.gone;") != std::string::npos);
   auto applied = do_apply(p, db);
   INFO(applied.out << applied.err);
   REQUIRE(applied.exit_code == 0);
