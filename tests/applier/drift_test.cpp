@@ -508,3 +508,29 @@ TEST_CASE("drift: bad input fails cleanly, the password never shown", "[drift]")
   CHECK(badpath.exit_code == 2);
   CHECK(badpath.err.find("no such folder") != std::string::npos);
 }
+
+TEST_CASE("drift: an index left invalid by a failed CREATE INDEX CONCURRENTLY is reported", "[drift]") {
+  std::string db = create_database("drift_invalid");
+  Project p = make_project("drift_invalid");
+  p.write("20240101000001_t.sql", "CREATE TABLE t (id bigint PRIMARY KEY, k int);\n");
+  p.write("20240101000002_i.sql", "CREATE UNIQUE INDEX CONCURRENTLY t_k_key ON t (k);\n");
+  auto a = do_apply(p, db);
+  INFO(a.out << a.err);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(drift(p, db).exit_code == 0);
+  // Someone rebuilds it by hand; duplicates make the build fail and leave it invalid.
+  exec(db, "DROP INDEX t_k_key; INSERT INTO t VALUES (1, 7), (2, 7);");
+  CHECK_THROWS(exec(db, "CREATE UNIQUE INDEX CONCURRENTLY t_k_key ON t (k);"));
+  REQUIRE(scalar(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_k_key'::regclass") == "f");
+  auto r = drift(p, db, {"--format", "json"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  json out = json::parse(r.out);
+  REQUIRE(out["differences"].size() == 1);
+  const json& d = out["differences"][0];
+  CHECK(d["kind"] == "different");
+  CHECK(d["object_type"] == "index");
+  CHECK(d["attribute"] == "index t_k_key: validity");
+  CHECK(d["actual"] == "INVALID (pg_index.indisvalid = false)");
+  CHECK(d["fix_note"].get<std::string>().find("REINDEX INDEX CONCURRENTLY") != std::string::npos);
+}
