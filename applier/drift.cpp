@@ -721,6 +721,16 @@ bool compute_drift(Connection& conn, const LocalSet& local, const History& histo
   if (!out.history_used)
     notes.push_back("no pgsafe history in schema " + history_schema + ": every local up file (" +
                     std::to_string(set.files.size()) + ") is counted as applied");
+  int changed = 0;
+  std::string first_changed;
+  for (const auto& row : history.rows) {
+    if (!applied.count(row.version)) continue;
+    const LocalMigration* m = local.find(row.version);
+    if (m && !row.checksum.empty() && m->checksum != row.checksum && !changed++) first_changed = m->file;
+  }
+  if (changed)
+    notes.push_back(std::to_string(changed) + " applied file(s) changed since they were applied (first: " + first_changed +
+                    "): their current text is what is expected");
   if (!not_local.empty())
     notes.push_back(std::to_string(not_local.size()) + " applied version(s) have no local file (first: " + not_local.front() +
                     "): what they did is not in the expected schema");

@@ -480,6 +480,16 @@ TEST_CASE("drift: without history every local file counts as applied, and says s
   auto pending = drift(p, db);
   INFO(pending.out << pending.err);
   CHECK(pending.exit_code == 0);
+  CHECK(pending.out.find("note:") == std::string::npos);
+
+  // An applied file edited since: its current text is what drift expects, and it says so.
+  p.write("20240101000001_t.sql", "CREATE TABLE t (id bigint PRIMARY KEY, v text, w int);\n");
+  auto edited = drift(p, db);
+  INFO(edited.out << edited.err);
+  CHECK(edited.exit_code == 1);
+  CHECK(edited.out.find("table public.t: column w: missing in database") != std::string::npos);
+  CHECK(edited.out.find("1 applied file(s) changed since they were applied (first: 20240101000001_t.sql)") !=
+        std::string::npos);
 }
 
 TEST_CASE("drift: bad input fails cleanly, the password never shown", "[drift]") {
