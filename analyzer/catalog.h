@@ -150,6 +150,7 @@ struct Function {
   std::string search_path;              // its value as SQL
   std::string language;
   std::string returns;
+  std::string volatility = "volatile";  // volatile, stable or immutable (PostgreSQL's default: volatile)
   SourceRef created;
   std::string qualified() const { return schema + "." + name; }
   std::string signature() const;        // "schema.name(type, type)": the catalog key
@@ -172,6 +173,12 @@ struct UserType {
 
 struct Schema {
   std::string name;
+  SourceRef created;
+};
+
+struct Extension {
+  std::string name;
+  std::string schema;                   // WITH SCHEMA as written, "" when not named
   SourceRef created;
 };
 
@@ -259,6 +266,8 @@ class Catalog {
   const std::map<std::string, Function>& functions() const { return functions_; }
   const std::map<std::string, UserType>& types() const { return types_; }
   const std::map<std::string, Schema>& schemas() const { return schemas_; }
+  // CREATE EXTENSION in the set, by extension name.
+  const std::map<std::string, Extension>& extensions() const { return extensions_; }
   // ALTER DEFAULT PRIVILEGES for tables: schema ("" for all schemas) -> grants.
   const std::map<std::string, Grants>& default_table_privileges() const { return default_privileges_; }
 
@@ -279,6 +288,7 @@ class Catalog {
   std::map<std::string, Function> functions_; // key Function::signature()
   std::map<std::string, UserType> types_;     // key "schema.type"
   std::map<std::string, Schema> schemas_;     // key name; created in the set
+  std::map<std::string, Extension> extensions_;  // key extension name
   std::map<std::string, Grants> default_privileges_;
   std::map<std::string, uint64_t> tables_removed_;  // name family -> removals (as IndexSet::removals)
   // "schema.base_label" -> the first suffix not known taken when last asked, and the removals

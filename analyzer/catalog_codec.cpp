@@ -48,6 +48,7 @@ PGSAFE_CODEC_DECLARE(View)
 PGSAFE_CODEC_DECLARE(Function)
 PGSAFE_CODEC_DECLARE(UserType)
 PGSAFE_CODEC_DECLARE(Schema)
+PGSAFE_CODEC_DECLARE(Extension)
 #undef PGSAFE_CODEC_DECLARE
 
 
@@ -142,12 +143,14 @@ PGSAFE_CODEC_FIELDS(View, x.schema, x.name, x.materialized, x.security_invoker, 
                     x.check_option, x.columns, x.created)
 
 PGSAFE_CODEC_FIELDS(Function, x.schema, x.name, x.arg_types, x.procedure, x.security_definer,
-                    x.sets_search_path, x.search_path, x.language, x.returns, x.created)
+                    x.sets_search_path, x.search_path, x.language, x.returns, x.volatility, x.created)
 
 PGSAFE_CODEC_FIELDS(UserType, x.schema, x.name, x.kind, x.labels, x.base, x.not_null, x.checks, x.attributes,
                     x.created)
 
 PGSAFE_CODEC_FIELDS(Schema, x.name, x.created)
+
+PGSAFE_CODEC_FIELDS(Extension, x.name, x.schema, x.created)
 
 }  // namespace
 
@@ -161,6 +164,7 @@ class CatalogCodec {
     put(w, c.functions_);
     put(w, c.types_);
     put(w, c.schemas_);
+    put(w, c.extensions_);
     put(w, c.default_privileges_);
     put(w, c.tables_removed_);
     // name_hints_ is a lookup cache that never changes a result: a fresh catalog rebuilds it.
@@ -181,6 +185,7 @@ class CatalogCodec {
     get(r, c.functions_);
     get(r, c.types_);
     get(r, c.schemas_);
+    get(r, c.extensions_);
     get(r, c.default_privileges_);
     get(r, c.tables_removed_);
     return r.ok();

@@ -50,11 +50,12 @@ std::string svf_sql(pg_query::SQLValueFunctionOp op, int typmod) {
   }
 }
 
-// Operands of binary operators are parenthesised when they are themselves operators, so the
-// text keeps the tree's grouping without tracking precedence.
+// Operands of binary operators are parenthesised when they are themselves operators (IS NULL
+// and IS TRUE tests included), so the text keeps the tree's grouping without tracking precedence
+// and parses back to the same tree (drift compares it with what PostgreSQL prints).
 std::string operand(const pg_query::Node& n) {
   std::string s = expr_sql(n);
-  if (n.has_a_expr() || n.has_bool_expr()) return "(" + s + ")";
+  if (n.has_a_expr() || n.has_bool_expr() || n.has_null_test() || n.has_boolean_test()) return "(" + s + ")";
   return s;
 }
 

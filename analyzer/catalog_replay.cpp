@@ -2,6 +2,7 @@
 // statement does to an object the set never defined either lands on a stub (tables: only
 // what the set did is known) or is dropped (nothing to update), never guessed.
 #include <algorithm>
+#include <cctype>
 
 #include "analyzer/catalog.h"
 #include "analyzer/catalog_expr.h"
@@ -29,6 +30,91 @@ std::string key_of(const std::vector<std::string>& parts) {
 }
 
 bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+// SQL text with every reference to identifier `from` (unquoted, case-folded, or quoted) named
+// `to` instead; string literals are left alone. PostgreSQL keeps expressions by column number, so a
+// renamed column is renamed in index expressions, predicates, CHECKs and policies too.
+std::string rename_identifier(std::string_view sql, const std::string& from, const std::string& to) {
+  std::string out;
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    size_t start = i;
+    if (c == '\'') {
+      for (++i; i < sql.size(); ++i)
+        if (sql[i] == '\'') {
+          if (i + 1 < sql.size() && sql[i + 1] == '\'') ++i;
+          else break;
+        }
+      ++i;
+      out.append(sql.substr(start, std::min(i, sql.size()) - start));
+    } else if (c == '"') {
+      std::string id;
+      for (++i; i < sql.size(); ++i) {
+        if (sql[i] == '"') {
+          if (i + 1 < sql.size() && sql[i + 1] == '"') ++i;
+          else break;
+        }
+        id += sql[i];
+      }
+      ++i;
+      if (id == from) out += quote_ident(to);
+      else out.append(sql.substr(start, std::min(i, sql.size()) - start));
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
+      std::string id;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$' ||
+                                static_cast<unsigned char>(sql[i]) >= 0x80))
+        id += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i++])));
+      // A function of that name is not the column: f(
+      size_t next = i;
+      while (next < sql.size() && sql[next] == ' ') ++next;
+      bool call = next < sql.size() && sql[next] == '(';
+      if (id == from && !call) out += quote_ident(to);
+      else out.append(sql.substr(start, i - start));
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Whether SQL text names an identifier (unquoted ones fold to lower case; string literals are
+// skipped): which index expressions a dropped column takes with it.
+bool mentions_identifier(std::string_view sql, const std::string& name) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'') {
+      for (++i; i < sql.size(); ++i)
+        if (sql[i] == '\'') {
+          if (i + 1 < sql.size() && sql[i + 1] == '\'') ++i;
+          else break;
+        }
+      ++i;
+    } else if (c == '"') {
+      std::string id;
+      for (++i; i < sql.size(); ++i) {
+        if (sql[i] == '"') {
+          if (i + 1 < sql.size() && sql[i + 1] == '"') ++i;
+          else break;
+        }
+        id += sql[i];
+      }
+      ++i;
+      if (id == name) return true;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
+      std::string id;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$' ||
+                                static_cast<unsigned char>(sql[i]) >= 0x80))
+        id += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i++])));
+      if (id == name) return true;
+    } else {
+      ++i;
+    }
+  }
+  return false;
+}
 
 std::string role_name(const pg_query::Node& n) {
   if (!n.has_role_spec()) return tree::string_value(n);
@@ -104,6 +190,7 @@ class CatalogReplayer {
       case N::kDropStmt: drop(stmt.drop_stmt()); break;
       case N::kAlterObjectSchemaStmt: set_schema(stmt.alter_object_schema_stmt()); break;
       case N::kCreateSchemaStmt: create_schema(stmt.create_schema_stmt()); break;
+      case N::kCreateExtensionStmt: create_extension(stmt.create_extension_stmt()); break;
       case N::kViewStmt: create_view(stmt.view_stmt()); break;
       case N::kCreateFunctionStmt: create_function(stmt.create_function_stmt()); break;
       case N::kAlterFunctionStmt: alter_function(stmt.alter_function_stmt()); break;
@@ -548,8 +635,12 @@ class CatalogReplayer {
     cols.erase(std::remove_if(cols.begin(), cols.end(), [&](const Column& c) { return c.name == name; }), cols.end());
     auto& cons = t.constraints;
     cons.erase(std::remove_if(cons.begin(), cons.end(), [&](const Constraint& k) { return has(k.columns, name); }), cons.end());
-    for (const Index* ix : c_.indexes_on(t.qualified()))
-      if (has(ix->columns, name) || has(ix->include, name)) c_.indexes_.erase(std::string(ix->name));
+    // Indexes using the column go with it, expression and partial indexes included.
+    for (const Index* ix : c_.indexes_on(t.qualified())) {
+      bool uses = has(ix->columns, name) || has(ix->include, name) || mentions_identifier(ix->predicate, name);
+      for (const auto& key : ix->keys) uses = uses || mentions_identifier(key, name);
+      if (uses) c_.indexes_.erase(std::string(ix->name));
+    }
     // Foreign keys elsewhere that reference the column go with it (CASCADE; without it PostgreSQL refuses).
     for (auto& [k, other] : c_.tables_) {
       auto& oc = other.constraints;
@@ -831,10 +922,19 @@ class CatalogReplayer {
             for (auto& col : ix.columns)
               if (col == s.subname()) col = s.newname();
             for (auto& key : ix.keys)
-              if (key == s.subname()) key = s.newname();
+              key = key == s.subname() ? s.newname() : rename_identifier(key, s.subname(), s.newname());
+            if (!ix.predicate.empty()) ix.predicate = rename_identifier(ix.predicate, s.subname(), s.newname());
             for (auto& col : ix.include)
               if (col == s.subname()) col = s.newname();
           });
+        for (auto& k : t->constraints)
+          if (!k.expr.empty()) k.expr = rename_identifier(k.expr, s.subname(), s.newname());
+        for (auto& c : t->columns)
+          if (!c.generated_expr.empty()) c.generated_expr = rename_identifier(c.generated_expr, s.subname(), s.newname());
+        for (auto& p : t->policies) {
+          if (!p.using_expr.empty()) p.using_expr = rename_identifier(p.using_expr, s.subname(), s.newname());
+          if (!p.check_expr.empty()) p.check_expr = rename_identifier(p.check_expr, s.subname(), s.newname());
+        }
         for (auto& [k, other] : c_.tables_)
           for (auto& con : other.constraints)
             if (con.kind == ConstraintKind::ForeignKey && con.ref_table == t->qualified())
@@ -958,6 +1058,7 @@ class CatalogReplayer {
           }
           break;
         case pg_query::OBJECT_SCHEMA: drop_schema(tree::string_value(obj)); break;
+        case pg_query::OBJECT_EXTENSION: c_.extensions_.erase(tree::string_value(obj)); break;
         default: break;
       }
     }
@@ -1016,6 +1117,17 @@ class CatalogReplayer {
     }
   }
 
+  // ------------------------------------------------------------------ extensions
+  void create_extension(const pg_query::CreateExtensionStmt& s) {
+    if (c_.extensions_.count(s.extname())) return;
+    Extension e;
+    e.name = s.extname();
+    for (const auto& o : s.options())
+      if (o.has_def_elem() && o.def_elem().defname() == "schema") e.schema = tree::def_elem_text(o.def_elem());
+    e.created = first_line();
+    c_.extensions_[e.name] = std::move(e);
+  }
+
   // ------------------------------------------------------------------ schemas
   void create_schema(const pg_query::CreateSchemaStmt& s) {
     std::string name = s.schemaname();
@@ -1068,6 +1180,7 @@ class CatalogReplayer {
   static void function_option(Function& f, const pg_query::DefElem& d) {
     if (d.defname() == "security") f.security_definer = d.arg().has_boolean() ? d.arg().boolean().boolval() : truthy(tree::def_elem_text(d));
     else if (d.defname() == "language") f.language = tree::def_elem_text(d);
+    else if (d.defname() == "volatility") f.volatility = tree::def_elem_text(d);
     else if (d.defname() == "set" && d.arg().has_variable_set_stmt()) {
       const auto& v = d.arg().variable_set_stmt();
       if (v.kind() == pg_query::VAR_RESET_ALL) {
@@ -1223,6 +1336,15 @@ class CatalogReplayer {
     if (!s.old_val().empty()) {
       for (auto& l : labels)
         if (l == s.old_val()) l = s.new_val();
+      // Column defaults holding the label hold the new one: PostgreSQL stores the value, not the text.
+      const UserType& type = it->second;
+      std::string from = quote_literal(s.old_val()), to = quote_literal(s.new_val());
+      for (auto& [k, t] : c_.tables_)
+        for (auto& col : t.columns) {
+          if (!col.has_default || col.default_expr.rfind(from, 0) != 0) continue;
+          if (c_.user_type(col.type) != &type) continue;
+          col.default_expr = to + col.default_expr.substr(from.size());
+        }
       return;
     }
     if (has(labels, s.new_val())) return;

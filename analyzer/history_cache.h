@@ -31,7 +31,7 @@ namespace pgsafe {
 
 struct LintOptions;
 
-inline constexpr uint32_t kHistoryCacheFormat = 1;
+inline constexpr uint32_t kHistoryCacheFormat = 2;  // 2: Function::volatility, Catalog extensions
 
 // A fast 64-bit hash of a file's bytes (not cryptographic: it tells edits apart, it is no
 // defence against crafted collisions; a single changed 8-byte word never collides).

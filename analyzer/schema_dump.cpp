@@ -73,6 +73,9 @@ nlohmann::json schema_to_json(const Catalog& c) {
   j["version"] = 1;
   j["schemas"] = nlohmann::json::array();
   for (const auto& [n, s] : c.schemas()) j["schemas"].push_back(n);
+  j["extensions"] = nlohmann::json::array();
+  for (const auto& [n, e] : c.extensions())
+    j["extensions"].push_back({{"name", n}, {"schema", e.schema.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.schema)}});
   j["types"] = nlohmann::json::array();
   for (const auto& [n, t] : c.types()) {
     nlohmann::json jt{{"name", n}};
@@ -144,7 +147,7 @@ nlohmann::json schema_to_json(const Catalog& c) {
   j["functions"] = nlohmann::json::array();
   for (const auto& [n, f] : c.functions()) {
     nlohmann::json jf{{"signature", n}, {"kind", f.procedure ? "procedure" : "function"}, {"security_definer", f.security_definer},
-                      {"language", f.language}};
+                      {"language", f.language}, {"volatility", f.volatility}};
     jf["search_path"] = f.sets_search_path ? nlohmann::json(f.search_path) : nlohmann::json(nullptr);
     if (!f.returns.empty()) jf["returns"] = f.returns;
     j["functions"].push_back(std::move(jf));
@@ -156,6 +159,9 @@ void write_schema_sql(std::ostream& out, const Catalog& c) {
   out << "-- Schema as pgsafe's catalog knows it at the end of the migration set.\n"
          "-- Objects the set only altered (created elsewhere) appear as comments.\n";
   for (const auto& [n, s] : c.schemas()) out << "CREATE SCHEMA " << quote_ident(n) << ";\n";
+  for (const auto& [n, e] : c.extensions())
+    out << "CREATE EXTENSION IF NOT EXISTS " << quote_ident(n) << (e.schema.empty() ? "" : " WITH SCHEMA " + quote_ident(e.schema))
+        << ";\n";
   for (const auto& [n, t] : c.types()) {
     if (t.kind == UserTypeKind::Enum) {
       out << "CREATE TYPE " << quote_qualified(n) << " AS ENUM (";
@@ -234,6 +240,7 @@ void write_schema_sql(std::ostream& out, const Catalog& c) {
     out << "-- " << (f.procedure ? "procedure " : "function ") << n;
     if (!f.returns.empty()) out << " RETURNS " << f.returns;
     if (!f.language.empty()) out << " LANGUAGE " << f.language;
+    if (f.volatility != "volatile") out << " " << f.volatility;
     if (f.security_definer) out << " SECURITY DEFINER";
     if (f.sets_search_path) out << " SET search_path = " << f.search_path;
     out << "; its body is not modelled\n";

@@ -45,6 +45,12 @@ struct RepairOptions : CommonOptions {
   double lock_wait = 60;
 };
 
+struct DriftOptions : CommonOptions {
+  // Write a migration capturing the differences: a folder (named as the layout names files) or
+  // exactly this file; an existing file is never overwritten.
+  std::optional<std::string> emit_migration;
+};
+
 int run_apply(const ApplyOptions& opts, std::ostream& out, std::ostream& err);
 // The database plan without applying anything: pending files, their transaction mode, their
 // statements and what they touch, and the plan hash that `apply --approve` takes. Runs on a
@@ -56,5 +62,8 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err);
 int applied_versions(const CommonOptions& opts, std::set<std::string>& versions, std::string& database,
                      std::ostream& err);
 int run_repair(const RepairOptions& opts, std::ostream& out, std::ostream& err);
+// The live schema against the catalog of the applied migrations (applier/drift.h): exit 0 no
+// drift, 1 drift, 2 usage, 5 connection.
+int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace pgsafe::applier

@@ -15,6 +15,8 @@ struct Args {
   ApplyOptions apply;
   StatusOptions status;
   RepairOptions repair;
+  DriftOptions drift;
+  CLI::App* drift_cmd = nullptr;
   CLI::App* apply_cmd = nullptr;
   CLI::App* status_cmd = nullptr;
   CLI::App* repair_cmd = nullptr;
@@ -45,6 +47,18 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--wait", o.wait, "Retry an unreachable or starting server for this many seconds (0 to 86400)")
       ->check(seconds());
   cmd->add_option("--connect-timeout", o.connect_timeout, "Seconds per connection attempt")->capture_default_str();
+}
+
+void register_drift(Args& a, CLI::App& app) {
+  a.drift_cmd = app.add_subcommand("drift", "Compare the live schema with the applied migrations (changes made by hand)");
+  add_common(a.drift_cmd, a.drift);
+  a.drift_cmd->add_option("--format,-f", a.drift.format, "text or json")->capture_default_str();
+  a.drift_cmd->add_option("--emit-migration", a.drift.emit_migration,
+                          "Write a migration capturing the differences: a folder (next file of the layout) or a file path; "
+                          "never overwrites");
+  a.drift_cmd->footer(
+      "Exit codes: 0 no drift, 1 drift found, 2 usage/config (an existing --emit-migration file included), "
+      "5 connection/authentication or the catalog could not be read.");
 }
 
 }  // namespace
@@ -94,6 +108,7 @@ void register_commands(CLI::App& app) {
   g->add_option("--lock-wait", a.repair.lock_wait, "Seconds to wait for another applier's lock (0 to 86400)")
       ->capture_default_str()
       ->check(seconds());
+  register_drift(a, app);
 }
 
 bool dispatch(CLI::App& app, int& code) {
@@ -104,6 +119,10 @@ bool dispatch(CLI::App& app, int& code) {
   }
   if (a.status_cmd && *a.status_cmd) {
     code = run_status(a.status, std::cout, std::cerr);
+    return true;
+  }
+  if (a.drift_cmd && *a.drift_cmd) {
+    code = run_drift(a.drift, std::cout, std::cerr);
     return true;
   }
   if (a.repair_cmd && *a.repair_cmd) {

@@ -4,6 +4,7 @@ namespace pgsafe::applier::exit_code {
 
 inline constexpr int kOk = 0;           // done, or nothing to do
 inline constexpr int kLintRefused = 1;  // the lint gate refused a file
+inline constexpr int kDrift = 1;        // pgsafe drift: the database differs from the applied migrations
 inline constexpr int kUsage = 2;        // usage, config or input error
 inline constexpr int kValidation = 3;   // checksum mismatch, applied file missing, out of order, drift
 inline constexpr int kLockTimeout = 4;  // the migration lock was not free within --lock-wait

@@ -39,6 +39,7 @@ constexpr ApplierCommand kApplierCommands[] = {
     {"apply", "Apply pending migrations that pass the lint gate, in order, each once"},
     {"status", "Show which migrations are applied, pending, modified or missing"},
     {"repair", "Fix the history by hand, with a reason, in the audit log"},
+    {"drift", "Compare the live schema with the applied migrations (changes made by hand)"},
 };
 constexpr const char* kApplierExecutable = "pgsafe-apply";
 

@@ -29,6 +29,9 @@ std::string exit_codes_footer(std::string_view command) {
            "refused before connecting included), 3 with --exit-code: "
            "something is pending, modified, missing or out of order, 5 connection or authentication failed, "
            "7 with --exit-code: a file needs `pgsafe repair`.";
+  if (command == "drift")
+    return "Exit codes: 0 no drift, 1 drift found, 2 usage, config or input error (an existing --emit-migration file "
+           "included), 5 connection or authentication failed, or the catalog could not be read.";
   if (command == "repair")
     return "Exit codes: 0 repaired, 2 usage, config or input error (no --reason, not exactly one action, a connection "
            "string refused before connecting), 3 no history "

@@ -95,7 +95,7 @@ std::string help_line(const std::string& help, const std::string& command) {
   return {};
 }
 
-const std::vector<std::string> kApplierCommands = {"apply", "status", "repair"};
+const std::vector<std::string> kApplierCommands = {"apply", "status", "repair", "drift"};
 
 }  // namespace
 
@@ -135,6 +135,7 @@ TEST_CASE("the applier's commands reach pgsafe-apply, with the same output and e
       {"apply", "--help"},
       {"status", "--help"},
       {"repair", "--help"},
+      {"drift", "--help"},
       {"plan", "--help"},
       {"status", "--db", "definitely not a connection string"},
       {"status", "--db", "postgresql://pgsafe@127.0.0.1:1/none?connect_timeout=2"},

@@ -318,6 +318,50 @@ TEST_CASE("catalog: functions, SECURITY DEFINER and search_path", "[catalog]") {
   CHECK(d.functions().empty());
 }
 
+TEST_CASE("catalog: function volatility and extensions", "[catalog]") {
+  Catalog c = replay(R"(
+    CREATE FUNCTION v() RETURNS int LANGUAGE sql AS 'select 1';
+    CREATE FUNCTION s() RETURNS int LANGUAGE sql STABLE AS 'select 1';
+    CREATE FUNCTION i() RETURNS int LANGUAGE sql IMMUTABLE AS 'select 1';
+    ALTER FUNCTION s() IMMUTABLE;
+    CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
+    CREATE EXTENSION pg_trgm;
+    CREATE EXTENSION ltree;
+    DROP EXTENSION ltree;)");
+  CHECK(c.find_function("public.v()")->volatility == "volatile");
+  CHECK(c.find_function("public.s()")->volatility == "immutable");
+  CHECK(c.find_function("public.i()")->volatility == "immutable");
+  REQUIRE(c.extensions().size() == 2);
+  CHECK(c.extensions().at("pgcrypto").schema == "extensions");
+  CHECK(c.extensions().at("pg_trgm").schema.empty());
+}
+
+TEST_CASE("catalog: expressions follow renamed and dropped columns, defaults follow renamed enum values", "[catalog]") {
+  Catalog c = replay(R"(
+    CREATE TYPE mode AS ENUM ('open', 'closed');
+    CREATE TABLE t (a int, b text, m mode NOT NULL DEFAULT 'open', CONSTRAINT t_a_check CHECK ((a IS NULL) = (m IS NULL)));
+    CREATE INDEX t_lower_b ON t (lower(b)) WHERE a IS NOT NULL;
+    CREATE INDEX t_a_idx ON t (a);
+    ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY p ON t USING (a > 0);
+    ALTER TABLE t RENAME COLUMN a TO a_at;
+    ALTER TYPE mode RENAME VALUE 'open' TO 'Open';
+    CREATE INDEX t_upper_b ON t (upper(b));
+    ALTER TABLE t DROP COLUMN b;)");
+  const Table* t = c.find_table("public.t");
+  REQUIRE(t);
+  const Constraint* k = t->find_constraint("t_a_check");
+  REQUIRE(k);
+  CHECK(k->expr == "(a_at IS NULL) = (m IS NULL)");
+  CHECK(t->find_policy("p")->using_expr == "a_at > 0");
+  CHECK(t->find_column("m")->default_expr == "'Open'");
+  // Dropping b drops the indexes whose expressions use it, not the others.
+  CHECK(c.find_index("public.t_lower_b") == nullptr);
+  CHECK(c.find_index("public.t_upper_b") == nullptr);
+  REQUIRE(c.find_index("public.t_a_idx"));
+  CHECK(c.find_index("public.t_a_idx")->keys == std::vector<std::string>{"a_at"});
+}
+
 TEST_CASE("catalog: enums, domains, composite types, and their renames", "[catalog]") {
   Catalog c = replay(R"(
     CREATE TYPE mood AS ENUM ('sad', 'ok');
