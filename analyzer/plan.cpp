@@ -408,6 +408,8 @@ Plan build_plan(const MigrationSet& set, size_t max_file_size) {
       plan.errors.push_back({f.path, "not a UTF-8 SQL text file of a plannable size"});
       continue;
     }
+    // A UTF-8 byte order mark is blanked (offsets unchanged), as the lint engine does.
+    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text[0] = text[1] = text[2] = ' ';
     SourceText src(f.path, text);
     parser::ParsedFile parsed = parser::parse_sql(text);
     // Down files are planned against a scratch copy: they never change the forward schema.

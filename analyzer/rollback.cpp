@@ -188,10 +188,10 @@ void invert(const Catalog& b, const Catalog& a, const pg_query::Node& n, const s
                                   "recovery (`pgsafe schema --format sql` shows its structure as of the migration before)");
   for (const auto& [name, ix] : a.indexes())
     if (!b.indexes().count(name) && ix.constraint.empty() && b.tables().count(ix.table))
-      g.steps.push_back({"DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(name) + ";", "", true, ix.table});
+      g.steps.push_back({"DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(name) + ";", "", true, ix.table, ""});
   for (const auto& [name, ix] : b.indexes())
     if (!a.indexes().count(name) && ix.constraint.empty() && a.tables().count(ix.table))
-      g.steps.push_back({index_sql(ix, true), "", true, ix.table});
+      g.steps.push_back({index_sql(ix, true), "", true, ix.table, ""});
   for (const auto& [name, v] : a.views())
     if (!b.views().count(name))
       g.steps.push_back({std::string("DROP ") + (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + quote_qualified(name) + ";",
@@ -253,6 +253,7 @@ RollbackPlan rollback_plan(const MigrationSet& set, size_t target) {
       return plan;
     }
   }
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text[0] = text[1] = text[2] = ' ';
   SourceText src(f.path, text);
   parser::ParsedFile parsed = parser::parse_sql(text);
   std::vector<Group> groups;

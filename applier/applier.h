@@ -27,6 +27,7 @@ struct ApplyOptions : CommonOptions {
   bool emergency = false;                  // skip approval; needs reason; logged
   std::optional<std::string> reason;
   bool allow_out_of_order = false;
+  bool allow_drift = false;                // apply although the database differs from the applied files
   std::optional<std::string> baseline;     // record versions <= this as present without running them
   double lock_wait = 60;                   // seconds to poll for the migration lock
   std::string lock_timeout = "10s";        // SET LOCAL lock_timeout for each file
@@ -34,7 +35,8 @@ struct ApplyOptions : CommonOptions {
 };
 
 struct StatusOptions : CommonOptions {
-  bool exit_code = false;  // exit 3 when anything is pending/modified/missing/out of order, 7 when running/failed
+  bool exit_code = false;  // exit 3 when anything is pending/modified/missing/out of order or drifted, 7 when running/failed
+  bool drift = true;       // compare the schema with the applied migrations (pgsafe drift) and summarise
 };
 
 struct RepairOptions : CommonOptions {

@@ -4,11 +4,13 @@
 // failure; nothing is ever applied without the user's explicit command.
 #include <chrono>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "applier/applier.h"
+#include "applier/drift.h"
 #include "applier/hints.h"
 #include "applier/history.h"
 #include "applier/local_set.h"
@@ -77,6 +79,7 @@ class ApplyRun {
   int apply();
   int read_and_check(History& history, std::vector<Entry>& entries, Plan& plan);
   int gate(const Plan& plan);
+  int check_drift(const History& history, const Plan& plan);
   int approval(const Plan& plan, const History& history);
   int execute_transactional(const LocalMigration& m, const Plan& plan);
   int execute_outside(const LocalMigration& m, const Plan& plan);
@@ -112,6 +115,7 @@ class ApplyRun {
   size_t skipped_ = 0;
   std::vector<FileOutcome> outcomes_;
   json problems_ = json::array();
+  json drift_;  // the drift report, when the schema was compared
   std::string current_file_;
 };
 
@@ -248,7 +252,77 @@ int ApplyRun::read_and_check(History& history, std::vector<Entry>& entries, Plan
   }
   plan = make_plan(entries, database_, o_.baseline.value_or(""));
   plan_hash_ = plan.hash;
+  if (!no_history) return check_drift(history, plan);
   return 0;
+}
+
+int ApplyRun::check_drift(const History& history, const Plan& plan) {
+  // Run on a read-only snapshot; a dry run is already in one.
+  bool own = !dry_;
+  PgError e;
+  if (own && !work_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e)) {
+    problem("cannot start a read-only transaction to compare the schema: " + e.message);
+    return exit_code::kConnection;
+  }
+  DriftReport report;
+  std::string error;
+  bool ok = compute_drift(work_, local_, history, o_.history_schema, report, error);
+  // A difference the pending files account for is no drift: a captured hotfix (`pgsafe drift
+  // --emit-migration`) pending makes the files agree with the database. A difference is drift
+  // only when it remains with the pending files counted as applied too.
+  size_t explained = 0;
+  if (ok && !report.items.empty() && !plan.files.empty()) {
+    History with_pending = history;
+    for (const auto* m : plan.files) {
+      HistoryRow r;
+      r.version = m->version;
+      r.name = m->name;
+      r.file = m->file;
+      r.checksum = m->checksum;
+      r.tx_mode = to_string(m->tx_mode);
+      r.status = "applied";
+      with_pending.rows.push_back(r);
+    }
+    DriftReport after;
+    ok = compute_drift(work_, local_, with_pending, o_.history_schema, after, error);
+    std::set<std::string> remaining;
+    for (const auto& item : after.items) remaining.insert(item.message());
+    std::vector<DriftItem> kept;
+    for (auto& item : report.items) {
+      if (remaining.count(item.message())) kept.push_back(std::move(item));
+      else ++explained;
+    }
+    report.items = std::move(kept);
+  }
+  if (own) work_.exec("ROLLBACK");
+  if (!ok) {
+    problem("cannot compare the schema with the applied migrations: " + error);
+    return exit_code::kConnection;
+  }
+  if (explained)
+    progress("the pending file(s) account for " + std::to_string(explained) +
+             " difference(s) between the database and the applied migrations (a captured change)");
+  drift_ = drift_to_json(report);
+  if (report.items.empty()) return 0;
+  std::string list;
+  size_t shown = 0;
+  for (const auto& item : report.items) {
+    if (shown++ == 5) {
+      list += "\n    ... and " + std::to_string(report.items.size() - 5) + " more";
+      break;
+    }
+    list += "\n    " + item.message();
+  }
+  if (o_.allow_drift) {
+    progress("database \"" + database_ + "\" differs from the applied migrations in " +
+             std::to_string(report.items.size()) + " place(s); applying anyway (--allow-drift):" + list);
+    return 0;
+  }
+  problem("database \"" + database_ + "\" differs from the applied migrations in " + std::to_string(report.items.size()) +
+              " place(s) (changed by hand?); nothing was applied:" + list,
+          "see them all with `pgsafe drift`; capture them as a migration with `pgsafe drift --emit-migration <dir>` "
+          "(then review and apply it), or undo them; `--allow-drift` applies anyway");
+  return exit_code::kValidation;
 }
 
 int ApplyRun::dry_run() {
@@ -731,6 +805,7 @@ int ApplyRun::finish(int code, const std::string& result) {
                 {"pending", pending}, {"duration_ms", total}}},
               {"problems", problems_}};
     if (plan_) j["plan"] = plan_json(*plan_);
+    if (!drift_.is_null()) j["drift"] = drift_;
     // Text that reached the document from outside (a host name in libpq's error, a server message
     // in a SQL_ASCII database) need not be UTF-8: replaced, rather than the dump throwing.
     out_ << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";

@@ -79,6 +79,8 @@ void register_commands(CLI::App& app) {
   c->add_flag("--emergency", a.apply.emergency, "Apply in production without approval (needs --reason; logged)");
   c->add_option("--reason", a.apply.reason, "Why (for --emergency and --baseline; logged)");
   c->add_flag("--allow-out-of-order", a.apply.allow_out_of_order, "Apply pending files older than applied ones");
+  c->add_flag("--allow-drift", a.apply.allow_drift,
+              "Apply although the database differs from the applied migrations (pgsafe drift shows how)");
   c->add_option("--baseline", a.apply.baseline, "Record versions up to VERSION as already present (database without history)");
   c->add_option("--lock-wait", a.apply.lock_wait, "Seconds to wait for another applier's lock (0 to 86400)")
       ->capture_default_str()
@@ -96,7 +98,8 @@ void register_commands(CLI::App& app) {
   add_common(a.status_cmd, a.status);
   a.status_cmd->add_option("--format,-f", a.status.format, "text or json")->capture_default_str();
   a.status_cmd->add_flag("--exit-code", a.status.exit_code,
-                         "Exit 3 when anything is pending, modified, missing or out of order; 7 when a file needs repair");
+                         "Exit 3 when anything is pending, modified, missing, out of order or drifted; 7 when a file needs repair");
+  a.status_cmd->add_flag("!--no-drift", a.status.drift, "Skip the comparison of the schema with the applied migrations");
 
   a.repair_cmd = app.add_subcommand("repair", "Fix the history by hand, with a reason, in the audit log");
   add_common(a.repair_cmd, a.repair);

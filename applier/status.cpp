@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "applier/applier.h"
+#include "applier/drift.h"
 #include "applier/history.h"
 #include "applier/local_set.h"
 #include "applier/recovery.h"
@@ -118,6 +119,11 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
     if (entries[i].local && (labels[i] == "failed" || labels[i] == "partial" || labels[i] == "running"))
       invalid[i] = invalid_indexes(conn, *entries[i].local, true);
   }
+  // The schema against the applied migrations (pgsafe drift), on the same snapshot.
+  DriftReport drift;
+  std::string drift_error;
+  bool drift_ran = opts.drift && history.exists && !history.rows.empty();
+  if (drift_ran && !compute_drift(conn, local, history, opts.history_schema, drift, drift_error)) drift_ran = false;
   conn.exec("ROLLBACK");
 
   std::map<std::string, int> counts;
@@ -126,7 +132,7 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
     counts[s] = 0;
   for (const auto& l : labels) ++counts[l];
   bool broken = counts["failed"] || counts["partial"] || counts["running"];
-  bool drift = counts["pending"] || counts["rolled-back"] || counts["modified"] || counts["missing"] ||
+  bool pending_work = counts["pending"] || counts["rolled-back"] || counts["modified"] || counts["missing"] ||
                counts["out-of-order"];
   std::string environment = history.meta.count("environment") ? history.meta["environment"] : "";
 
@@ -157,13 +163,14 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
     json summary = json::object();
     for (const auto& [k, v] : counts) summary[k] = v;
     summary["total"] = entries.size();
-    out << json{{"database", database},
-                {"environment", environment.empty() ? json(nullptr) : json(environment)},
-                {"history", history.exists},
-                {"migrations", migrations},
-                {"summary", summary}}
-               .dump(2, ' ', false, json::error_handler_t::replace)
-        << "\n";
+    json doc{{"database", database},
+             {"environment", environment.empty() ? json(nullptr) : json(environment)},
+             {"history", history.exists},
+             {"migrations", migrations},
+             {"summary", summary}};
+    if (drift_ran) doc["drift"] = drift_to_json(drift);
+    else if (!drift_error.empty()) doc["drift"] = {{"error", drift_error}};
+    out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
     size_t width = 4;
     for (const auto& en : entries) width = std::max(width, en.file().size());
@@ -215,10 +222,30 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
         out << (n == 0 ? "\n  next:" : "") << "\n    " << ++n << ". " << step;
       out << "\n";
     }
+    if (drift_ran) {
+      if (drift.items.empty()) {
+        out << "\nDrift: none; the schema matches the " << drift.applied_files << " applied migration(s).\n";
+      } else {
+        out << "\nDrift: the schema differs from the applied migrations in " << drift.items.size()
+            << " place(s) (changed by hand?); `pgsafe apply` refuses until it is resolved:\n";
+        size_t shown = 0;
+        for (const auto& item : drift.items) {
+          if (shown++ == 10) {
+            out << "  ... and " << drift.items.size() - 10 << " more\n";
+            break;
+          }
+          out << "  " << item.message() << "\n";
+        }
+        out << "  next: `pgsafe drift` for all of them; `pgsafe drift --emit-migration <dir>` captures them as a "
+               "migration\n";
+      }
+    } else if (!drift_error.empty()) {
+      out << "\nDrift: not compared: " << drift_error << "\n";
+    }
   }
   if (!opts.exit_code) return exit_code::kOk;
   if (broken) return exit_code::kInterrupted;
-  if (drift) return exit_code::kValidation;
+  if (pending_work || (drift_ran && !drift.items.empty())) return exit_code::kValidation;
   return exit_code::kOk;
 }
 

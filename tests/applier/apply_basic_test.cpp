@@ -227,7 +227,14 @@ TEST_CASE("apply: an applied file that was edited is refused; a CRLF-only change
   INFO(rep.out << rep.err);
   CHECK(rep.exit_code == 0);
   CHECK(scalar(db, "SELECT reason FROM pgsafe.pgsafe_migration_events WHERE kind = 'repair'") == "comment-only edit");
-  CHECK(do_apply(p, db).exit_code == 0);
+  // The edit was not cosmetic (table c instead of b): the database now differs from what the
+  // applied files say, and apply says so until told the drift is known.
+  auto drifted = do_apply(p, db);
+  INFO(drifted.err);
+  CHECK(drifted.exit_code == 3);
+  CHECK(drifted.err.find("table public.b: extra in database") != std::string::npos);
+  CHECK(do_apply(p, db, {"--allow-drift"}).exit_code == 0);
+  CHECK(scalar(db, "SELECT to_regclass('public.d') IS NOT NULL") == "t");
 }
 
 TEST_CASE("apply: an applied file that was deleted is refused", "[apply][validate]") {

@@ -284,3 +284,95 @@ TEST_CASE("lifecycle: lint --fix --db rewrites only what the database has not ap
   // The applied file is untouched, so apply still trusts its checksum.
   CHECK(do_apply(p, db).exit_code == 0);
 }
+
+// The whole lifecycle as a new user lives it, end to end against one database.
+TEST_CASE("lifecycle: apply, rule change, new file, baseline, hand change, drift captured, failed index recovered",
+          "[lifecycle][scenario]") {
+  std::string db = create_database("scenario");
+  Project p = make_project("scenario");
+  auto drift = [&](std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"drift", "--db", url(db), "--dir", p.dir()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return cli(args, p.root);
+  };
+  // 1. Applied while a rule was off.
+  config(p, "[rules.ban-drop-column]\nseverity = \"off\"\n");
+  p.write("20240101000001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY, legacy text, email text);\n");
+  p.write("20240101000002_drop_legacy.sql", "ALTER TABLE users DROP COLUMN legacy;\n");
+  REQUIRE(do_apply(p, db).exit_code == 0);
+
+  // 2. The rule is back on; a clean new file applies: the applied DROP COLUMN is history.
+  config(p, "");
+  p.write("20240101000003_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL "
+                                       "REFERENCES users (id));\nCREATE INDEX orders_user_id_idx ON orders (user_id);\n");
+  auto r3 = do_apply(p, db);
+  INFO(r3.out << r3.err);
+  REQUIRE(r3.exit_code == 0);
+  CHECK(drift().exit_code == 0);
+
+  // 3. Adopting pgsafe on a copy made without it: --baseline records the files, judging none.
+  std::string copy = create_database("scenario_copy");
+  exec(copy, "CREATE TABLE users (id bigint PRIMARY KEY, email text); ALTER TABLE users OWNER TO pgsafe_test;");
+  auto b = do_apply(p, copy, {"--baseline", "20240101000002", "--reason", "adopting pgsafe"});
+  INFO(b.out << b.err);
+  CHECK(b.exit_code == 0);
+  CHECK(scalar(copy, "SELECT count(*) FROM pgsafe.pgsafe_migrations WHERE status = 'baseline'") == "2");
+
+  // 4. A hotfix by hand in the dashboard: drift finds it, apply refuses, status says so.
+  exec(db, "ALTER TABLE users ADD COLUMN phone text; CREATE INDEX users_phone_idx ON users (phone);");
+  p.write("20240101000004_orders_total.sql", "ALTER TABLE orders ADD COLUMN total numeric;\n");
+  auto d = drift();
+  INFO(d.out << d.err);
+  CHECK(d.exit_code == 1);
+  CHECK(mentions(d.out, "phone"));
+  auto refused = do_apply(p, db);
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 3);
+  CHECK(mentions(refused.err, "differs from the applied migrations in 2 place(s)"));
+  CHECK(mentions(refused.err, "--allow-drift"));
+  CHECK(scalar(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'") == "0");
+  auto st = status(p, db);
+  CHECK(mentions(st.out, "Drift: the schema differs from the applied migrations in 2 place(s)"));
+  CHECK(status(p, db, {"--exit-code"}).exit_code == 3);
+  CHECK(status(p, db, {"--format", "json"}).out.find("\"drift\"") != std::string::npos);
+
+  // 5. The hotfix captured as code: the pending capture accounts for the drift, so apply runs it
+  //    and the new file; afterwards nothing differs.
+  auto e = drift({"--emit-migration", p.dir()});
+  INFO(e.out << e.err);
+  CHECK(e.exit_code == 1);
+  auto captured = do_apply(p, db);
+  INFO(captured.out << captured.err);
+  CHECK(captured.exit_code == 0);
+  CHECK(mentions(captured.err, "the pending file(s) account for 2 difference(s)"));
+  CHECK(drift().exit_code == 0);
+  CHECK(mentions(status(p, db).out, "Drift: none"));
+
+  // 6. Another hand change, applied past knowingly.
+  exec(db, "CREATE TABLE scratch (id int);");
+  p.write("20991231000001_orders_note.sql", "ALTER TABLE orders ADD COLUMN note text;\n");
+  CHECK(do_apply(p, db).exit_code == 3);
+  auto allowed = do_apply(p, db, {"--allow-drift"});
+  INFO(allowed.out << allowed.err);
+  CHECK(allowed.exit_code == 0);
+  CHECK(mentions(allowed.err, "applying anyway (--allow-drift)"));
+  exec(db, "DROP TABLE scratch;");
+
+  // 7. A unique index built CONCURRENTLY fails on duplicates, leaves an INVALID index; recovered.
+  exec(db, "INSERT INTO users (id, email) VALUES (1, 'a@x'), (2, 'a@x');");
+  p.write("20991231000002_users_email_key.sql",
+          "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);\n");
+  auto f = do_apply(p, db);
+  INFO(f.out << f.err);
+  CHECK(f.exit_code == 7);
+  CHECK(mentions(f.err, "DROP INDEX CONCURRENTLY IF EXISTS users_email_key;"));
+  exec(db, "DROP INDEX CONCURRENTLY IF EXISTS users_email_key");
+  exec(db, "DELETE FROM users WHERE id = 2");
+  REQUIRE(repair(p, db, {"--mark-rolled-back", "20991231000002", "--reason", "dropped the invalid index, deduplicated"})
+              .exit_code == 0);
+  auto fixed = do_apply(p, db);
+  INFO(fixed.out << fixed.err);
+  CHECK(fixed.exit_code == 0);
+  CHECK(scalar(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_key'::regclass") == "t");
+  CHECK(drift().exit_code == 0);
+}
