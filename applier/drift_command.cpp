@@ -183,20 +183,9 @@ int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err) {
   }
 
   Connection conn;
-  if (!open_connection(opts, conn, err)) return exit_code::kConnection;
-  conn.exec("SET default_transaction_read_only = on");
-  PgError e;
-  if (!conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e)) {
-    print_error(err, "cannot start a read-only transaction: " + e.message);
-    return exit_code::kConnection;
-  }
-  HistoryStore store(conn, opts.history_schema);
   History history;
-  if (!store.read(history, e)) {
-    print_error(err, "cannot read the history in schema " + opts.history_schema + ": " + e.message);
-    return exit_code::kConnection;
-  }
-  std::string database = conn.scalar("SELECT current_database()").value_or("");
+  std::string database;
+  if (int code = open_history_snapshot(opts, conn, history, database, err)) return code;
   DriftReport report;
   std::string error;
   if (!compute_drift(conn, local, history, opts.history_schema, report, error)) {

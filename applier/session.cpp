@@ -1,5 +1,7 @@
 #include "applier/session.h"
 
+#include "applier/history.h"
+
 #include <cstdlib>
 #include <ostream>
 #include <regex>
@@ -17,6 +19,24 @@ std::string conninfo_of(const CommonOptions& opts) {
 }
 
 void print_error(std::ostream& err, const std::string& message) { err << "pgsafe: error: " << message << "\n"; }
+
+int open_history_snapshot(const CommonOptions& opts, Connection& conn, History& history, std::string& database,
+                          std::ostream& err) {
+  if (!open_connection(opts, conn, err)) return exit_code::kConnection;
+  conn.exec("SET default_transaction_read_only = on");
+  PgError e;
+  if (!conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e)) {
+    print_error(err, "cannot start a read-only transaction: " + e.message);
+    return exit_code::kConnection;
+  }
+  HistoryStore store(conn, opts.history_schema);
+  if (!store.read(history, e)) {
+    print_error(err, "cannot read the history in schema " + opts.history_schema + ": " + e.message);
+    return exit_code::kConnection;
+  }
+  database = conn.scalar("SELECT current_database()").value_or("");
+  return exit_code::kOk;
+}
 
 bool open_connection(const CommonOptions& opts, Connection& conn, std::ostream& err, std::string* error_out) {
   ConnectOptions co;

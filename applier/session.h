@@ -28,4 +28,11 @@ bool check_seconds(const char* flag, double seconds, std::ostream& err);
 bool valid_duration(const std::string& s);
 void print_error(std::ostream& err, const std::string& message);
 
+struct History;
+// What status, drift and lint --db start with: connect, open a read-only snapshot (REPEATABLE READ
+// READ ONLY, left open for the caller's queries) and read the history and the database's name.
+// 0, or an exit code after printing why.
+int open_history_snapshot(const CommonOptions& opts, Connection& conn, History& history, std::string& database,
+                          std::ostream& err);
+
 }  // namespace pgsafe::applier

@@ -19,20 +19,8 @@ int applied_versions(const CommonOptions& opts, std::set<std::string>& versions,
                      std::ostream& err) {
   if (!check_common(opts, err)) return exit_code::kUsage;
   Connection conn;
-  if (!open_connection(opts, conn, err)) return exit_code::kConnection;
-  conn.exec("SET default_transaction_read_only = on");
-  PgError e;
-  if (!conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e)) {
-    print_error(err, "cannot start a read-only transaction: " + e.message);
-    return exit_code::kConnection;
-  }
-  HistoryStore store(conn, opts.history_schema);
   History history;
-  if (!store.read(history, e)) {
-    print_error(err, "cannot read the history in schema " + opts.history_schema + ": " + e.message);
-    return exit_code::kConnection;
-  }
-  database = conn.scalar("SELECT current_database()").value_or("");
+  if (int code = open_history_snapshot(opts, conn, history, database, err)) return code;
   conn.exec("ROLLBACK");
   for (const auto& r : history.rows)
     if (r.status == "applied" || r.status == "baseline") versions.insert(r.version);
@@ -96,20 +84,9 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
     return exit_code::kUsage;
   }
   Connection conn;
-  if (!open_connection(opts, conn, err)) return exit_code::kConnection;
-  conn.exec("SET default_transaction_read_only = on");
-  PgError e;
-  if (!conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e)) {
-    print_error(err, "cannot start a read-only transaction: " + e.message);
-    return exit_code::kConnection;
-  }
-  HistoryStore store(conn, opts.history_schema);
   History history;
-  if (!store.read(history, e)) {
-    print_error(err, "cannot read the history in schema " + opts.history_schema + ": " + e.message);
-    return exit_code::kConnection;
-  }
-  std::string database = conn.scalar("SELECT current_database()").value_or("");
+  std::string database;
+  if (int code = open_history_snapshot(opts, conn, history, database, err)) return code;
   std::vector<Entry> entries = compare(local, history);
   std::vector<std::string> labels;
   std::vector<std::vector<InvalidIndex>> invalid(entries.size());
