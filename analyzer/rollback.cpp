@@ -54,6 +54,11 @@ void table_changes(const Table& b, const Table& a, Group& g, RollbackPlan& plan)
     }
   } tag{g, first, a.qualified()};
   const std::string t = quote_qualified(a.qualified());
+  // Constraints first: one on a column added here goes with the column, and dropping it after
+  // the column would fail.
+  for (const auto& k : a.constraints)
+    if (k.kind != ConstraintKind::NotNull && !b.find_constraint(k.name))
+      g.steps.push_back({"ALTER TABLE " + t + " DROP CONSTRAINT IF EXISTS " + quote_ident(k.name) + ";", "", false});
   for (const auto& col : a.columns)
     if (!b.find_column(col.name))
       g.steps.push_back({"ALTER TABLE " + t + " DROP COLUMN " + quote_ident(col.name) + ";",
@@ -84,11 +89,11 @@ void table_changes(const Table& b, const Table& a, Group& g, RollbackPlan& plan)
         g.steps.push_back({"ALTER TABLE " + t + " ALTER COLUMN " + c + " DROP DEFAULT;", "", false});
     }
   }
-  for (const auto& k : a.constraints)
-    if (k.kind != ConstraintKind::NotNull && !b.find_constraint(k.name))
-      g.steps.push_back({"ALTER TABLE " + t + " DROP CONSTRAINT " + quote_ident(k.name) + ";", "", false});
   for (const auto& k : b.constraints) {
     if (k.kind == ConstraintKind::NotNull || a.find_constraint(k.name)) continue;
+    bool columns_exist = true;
+    for (const auto& c : k.columns) columns_exist = columns_exist && a.find_column(c);
+    if (!columns_exist) continue;  // it went with a dropped column: listed with that column
     bool can_skip_validation = k.kind == ConstraintKind::Check || k.kind == ConstraintKind::ForeignKey;
     g.steps.push_back({"ALTER TABLE " + t + " ADD CONSTRAINT " + quote_ident(k.name) + " " + constraint_sql(k) +
                            (can_skip_validation ? " NOT VALID;" : ";"),
@@ -132,7 +137,7 @@ void table_changes(const Table& b, const Table& a, Group& g, RollbackPlan& plan)
 
 // The inverse of one statement, from the catalog before and after it.
 void invert(const Catalog& b, const Catalog& a, const pg_query::Node& n, const std::string& at, Group& g,
-            RollbackPlan& plan, std::set<std::string>& dropped) {
+            RollbackPlan& plan, std::set<std::string>& dropped, std::set<std::string>& created) {
   size_t before_steps = g.steps.size(), before_irrev = plan.irreversible.size();
   // Renames first: they look like a drop and a create.
   if (n.has_rename_stmt()) {
@@ -173,25 +178,35 @@ void invert(const Catalog& b, const Catalog& a, const pg_query::Node& n, const s
   for (const auto& [name, t] : a.tables()) {
     auto it = b.tables().find(name);
     if (it == b.tables().end()) {
+      if (t.known) created.insert(name);
       if (t.known)
         g.steps.push_back({"DROP TABLE " + quote_qualified(name) + ";", "the rows written to " + name + " since are lost",
-                           false, "", "ban-drop-table"});
+                           false, name, "ban-drop-table"});
     } else {
       table_changes(it->second, t, g, plan);
     }
   }
   for (const auto& [name, t] : b.tables())
     if (!a.tables().count(name) && t.known) dropped.insert(name);
+  if (n.has_create_stmt() && n.create_stmt().if_not_exists())
+    plan.review.push_back(at + ": CREATE TABLE IF NOT EXISTS: if the table existed before this migration (made "
+                               "outside the migrations), do not drop it: every row in it would be lost");
   for (const auto& [name, t] : b.tables())
-    if (!a.tables().count(name) && t.known)
+    if (!a.tables().count(name) && t.known && !created.count(name))  // a scratch table of this file is no loss
       plan.irreversible.push_back("table " + name + " was dropped with its rows: restore it from a backup or point-in-time "
                                   "recovery (`pgsafe schema --format sql` shows its structure as of the migration before)");
   for (const auto& [name, ix] : a.indexes())
     if (!b.indexes().count(name) && ix.constraint.empty() && b.tables().count(ix.table))
       g.steps.push_back({"DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(name) + ";", "", true, ix.table, ""});
-  for (const auto& [name, ix] : b.indexes())
-    if (!a.indexes().count(name) && ix.constraint.empty() && a.tables().count(ix.table))
-      g.steps.push_back({index_sql(ix, true), "", true, ix.table, ""});
+  for (const auto& [name, ix] : b.indexes()) {
+    if (a.indexes().count(name) || !ix.constraint.empty()) continue;
+    auto table = a.tables().find(ix.table);
+    if (table == a.tables().end()) continue;
+    bool columns_exist = true;
+    for (const auto& c : ix.columns) columns_exist = columns_exist && (c.empty() || table->second.find_column(c));
+    // An index that went with a dropped column comes back with the column, if ever.
+    if (columns_exist) g.steps.push_back({index_sql(ix, true), "", true, ix.table, ""});
+  }
   for (const auto& [name, v] : a.views())
     if (!b.views().count(name))
       g.steps.push_back({std::string("DROP ") + (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + quote_qualified(name) + ";",
@@ -258,6 +273,7 @@ RollbackPlan rollback_plan(const MigrationSet& set, size_t target) {
   parser::ParsedFile parsed = parser::parse_sql(text);
   std::vector<Group> groups;
   std::set<std::string> dropped;  // tables the file drops: reversing what it did to them first is moot
+  std::set<std::string> created;  // tables the file creates
   for (const auto& st : parsed.statements()) {
     if (st.parent >= 0) continue;
     std::string at = f.path + ":" + where(src, st.begin);
@@ -268,7 +284,7 @@ RollbackPlan rollback_plan(const MigrationSet& set, size_t target) {
     Catalog after = catalog;
     after.apply(*st.node, SourceRef{static_cast<int>(target), st.begin, st.end, st.base}, text);
     Group g;
-    invert(catalog, after, *st.node, at, g, plan, dropped);
+    invert(catalog, after, *st.node, at, g, plan, dropped, created);
     groups.push_back(std::move(g));
     catalog = std::move(after);
   }

@@ -45,6 +45,14 @@ std::string steps_text(const json& steps) {
   return s;
 }
 
+// The steps on one line, for the JSON problems list ("1. ...; 2. ...").
+std::string steps_line(const json& steps) {
+  std::string s;
+  int n = 0;
+  for (const auto& step : steps) s += (n ? "; " : "") + std::to_string(n + 1) + ". " + step.get<std::string>(), ++n;
+  return s;
+}
+
 json invalid_index_error(const LocalMigration& m, const std::vector<InvalidIndex>& invalid) {
   std::string names;
   for (const auto& ix : invalid) names += (names.empty() ? "" : ", ") + ix.name;
@@ -208,6 +216,13 @@ int ApplyRun::read_and_check(History& history, std::vector<Entry>& entries, Plan
     for (const auto& en : entries) {
       if (p.exit_code != exit_code::kInterrupted || en.version != p.version || !en.local) continue;
       std::vector<InvalidIndex> left = invalid_indexes(work_, *en.local, true);
+      auto recorded = history.last_failure.find(en.version);
+      if (recorded != history.last_failure.end() && recorded->second.detail.contains("invalid_indexes") &&
+          recorded->second.detail.value("sqlstate", std::string("x")).empty() && !left.empty()) {
+        // The file ran to its end; only the INVALID index it names stands in the way.
+        fix = describe_invalid(left) + steps_text(recorded->second.detail["next"]);
+        continue;
+      }
       std::string cause = en.row && !en.row->error_message.empty() ? fix_hint(en.row->error_sqlstate) : "";
       fix.clear();
       if (!left.empty()) fix = describe_invalid(left) + "\n  ";
@@ -252,11 +267,12 @@ int ApplyRun::read_and_check(History& history, std::vector<Entry>& entries, Plan
   }
   plan = make_plan(entries, database_, o_.baseline.value_or(""));
   plan_hash_ = plan.hash;
-  if (!no_history) return check_drift(history, plan);
   return 0;
 }
 
 int ApplyRun::check_drift(const History& history, const Plan& plan) {
+  // A database without history is new (or refused above); one being baselined is adopted as is.
+  if (history.rows.empty() && history.events == 0) return 0;
   // Run on a read-only snapshot; a dry run is already in one.
   bool own = !dry_;
   PgError e;
@@ -285,11 +301,16 @@ int ApplyRun::check_drift(const History& history, const Plan& plan) {
     }
     DriftReport after;
     ok = compute_drift(work_, local_, with_pending, o_.history_schema, after, error);
+    // By object, not by message: a pending `ADD COLUMN IF NOT EXISTS c bigint` turns a hand-made
+    // `c integer` from extra into different, and Postgres would skip it; that is still drift.
+    auto subject = [](const DriftItem& i) {
+      return i.object_type + "|" + i.object + "|" + i.table + "|" + i.attribute.substr(0, i.attribute.find(':'));
+    };
     std::set<std::string> remaining;
-    for (const auto& item : after.items) remaining.insert(item.message());
+    for (const auto& item : after.items) remaining.insert(subject(item));
     std::vector<DriftItem> kept;
     for (auto& item : report.items) {
-      if (remaining.count(item.message())) kept.push_back(std::move(item));
+      if (remaining.count(subject(item))) kept.push_back(std::move(item));
       else ++explained;
     }
     report.items = std::move(kept);
@@ -337,10 +358,18 @@ int ApplyRun::dry_run() {
   std::vector<Entry> entries;
   Plan plan;
   int code = read_and_check(history, entries, plan);
+  if (code) {
+    work_.exec("ROLLBACK");
+    return finish(code, "refused");
+  }
+  plan_ = plan;
+  if (int refused = gate(plan)) {
+    work_.exec("ROLLBACK");
+    return finish(refused, "lint-refused");
+  }
+  code = check_drift(history, plan);
   work_.exec("ROLLBACK");
   if (code) return finish(code, "refused");
-  plan_ = plan;
-  if (int refused = gate(plan)) return finish(refused, "lint-refused");
   if (o_.approve && *o_.approve != plan.hash) {
     problem("--approve " + *o_.approve + " does not match the current plan " + plan.hash,
             "review the plan below and approve its hash");
@@ -406,6 +435,7 @@ int ApplyRun::apply() {
   if (int code = read_and_check(history, entries, plan)) return finish(code, "refused");
   plan_ = plan;
   if (int refused = gate(plan)) return finish(refused, "lint-refused");
+  if (int drifted = check_drift(history, plan)) return finish(drifted, "refused");
   PgError e;
   std::string problem_text;
   if (int code = approval(plan, history)) {
@@ -584,7 +614,7 @@ int ApplyRun::execute_transactional(const LocalMigration& m, const Plan& plan) {
     json error = invalid_index_error(m, skipped_invalid);
     print_error(err_, m.path + ": " + error["message"].get<std::string>() + "\n  " + describe_invalid(skipped_invalid) +
                           "\n  the file was rolled back; later files were not run" + steps_text(error["next"]));
-    problems_.push_back({{"message", error["message"]}, {"fix", error["next"]}});
+    problems_.push_back({{"message", error["message"]}, {"fix", steps_line(error["next"])}});
     outcomes_.push_back({&m, "failed", ms_since(t0), error});
     PgError fe;
     if (!store_->add_event({"fail", m.version, m.checksum, plan.hash, "", error}, actor_, fe))
@@ -671,7 +701,7 @@ int ApplyRun::execute_outside(const LocalMigration& m, const Plan& plan) {
       json error = invalid_index_error(m, skipped_invalid);
       print_error(err_, m.path + ": " + error["message"].get<std::string>() + "\n  " + describe_invalid(skipped_invalid) +
                             steps_text(error["next"]));
-      problems_.push_back({{"message", error["message"]}, {"fix", error["next"]}});
+      problems_.push_back({{"message", error["message"]}, {"fix", steps_line(error["next"])}});
       outcomes_.push_back({&m, "failed", ms_since(t0), error});
       PgError fe;
       if (!store_->fail_row(m.version, "", error["message"].get<std::string>(), m.file, fe) ||

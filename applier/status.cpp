@@ -9,6 +9,7 @@
 #include "applier/drift.h"
 #include "applier/history.h"
 #include "applier/local_set.h"
+#include "applier/lock.h"
 #include "applier/recovery.h"
 #include "applier/session.h"
 #include "applier/state.h"
@@ -44,6 +45,18 @@ std::string cause_of(const History& history, const std::string& version) {
 std::vector<std::string> next_steps(const Entry& e, const std::string& label, const History& history,
                                     const std::vector<InvalidIndex>& invalid) {
   const std::string v = e.version;
+  if (label == "in-progress") return {};
+  // The file ran to its end but an index it names is INVALID: the steps recorded with the failure.
+  if (auto f = history.last_failure.find(v); f != history.last_failure.end() && (label == "rolled-back" || label == "failed")) {
+    const auto& d = f->second.detail;
+    if (d.contains("invalid_indexes") && d.value("sqlstate", std::string("x")).empty() && d.contains("next") &&
+        d["next"].is_array()) {
+      std::vector<std::string> steps;
+      for (const auto& step : d["next"])
+        if (step.is_string()) steps.push_back(step.get<std::string>());
+      return steps;
+    }
+  }
   if (label == "rolled-back") {
     std::string cause = cause_of(history, v);
     return {cause.empty() ? "fix the cause of the failure" : "fix the cause: " + cause,
@@ -88,10 +101,14 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
   std::string database;
   if (int code = open_history_snapshot(opts, conn, history, database, err)) return code;
   std::vector<Entry> entries = compare(local, history);
+  // A `running` row while another pgsafe holds the migration lock is a file being applied now,
+  // not an interrupted one: its index is being built, not left behind.
+  std::string holder = lock_holder(conn, lock_key(opts.history_schema));
   std::vector<std::string> labels;
   std::vector<std::vector<InvalidIndex>> invalid(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     labels.push_back(state_label(entries[i], history));
+    if (labels[i] == "running" && !holder.empty()) labels[i] = "in-progress";
     // What a file stopped part-way left behind, named so the steps can drop it.
     if (entries[i].local && (labels[i] == "failed" || labels[i] == "partial" || labels[i] == "running"))
       invalid[i] = invalid_indexes(conn, *entries[i].local, true);
@@ -104,12 +121,12 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
   conn.exec("ROLLBACK");
 
   std::map<std::string, int> counts;
-  for (const char* s : {"applied", "pending", "modified", "missing", "failed", "partial", "running", "rolled-back",
-                        "baseline", "out-of-order"})
+  for (const char* s : {"applied", "pending", "modified", "missing", "failed", "partial", "running", "in-progress",
+                        "rolled-back", "baseline", "out-of-order"})
     counts[s] = 0;
   for (const auto& l : labels) ++counts[l];
   bool broken = counts["failed"] || counts["partial"] || counts["running"];
-  bool pending_work = counts["pending"] || counts["rolled-back"] || counts["modified"] || counts["missing"] ||
+  bool pending_work = counts["pending"] || counts["in-progress"] || counts["rolled-back"] || counts["modified"] || counts["missing"] ||
                counts["out-of-order"];
   std::string environment = history.meta.count("environment") ? history.meta["environment"] : "";
 
@@ -174,7 +191,9 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
       const Entry& en = entries[i];
       out << "\n" << en.file() << ": ";
       if (l == "rolled-back") out << "the last attempt failed and was rolled back; nothing of it is applied";
-      else if (l == "failed") out << "ran without a transaction and failed at its first statement";
+      else if (l == "in-progress") out << "being applied now (" << holder << " holds the migration lock)";
+      else if (l == "failed")
+        out << "ran without a transaction and failed" << (failed_statement(en, history) == 1 ? " at its first statement" : "");
       else if (l == "partial")
         out << "ran without a transaction and failed at statement " << failed_statement(en, history)
             << ": the statements before it are applied";
@@ -195,8 +214,10 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
       }
       if (!invalid[i].empty()) out << "\n  left behind: " << describe_invalid(invalid[i]);
       int n = 0;
-      for (const auto& step : next_steps(en, l, history, invalid[i]))
-        out << (n == 0 ? "\n  next:" : "") << "\n    " << ++n << ". " << step;
+      for (const auto& step : next_steps(en, l, history, invalid[i])) {
+        if (n++ == 0) out << "\n  next:";
+        out << "\n    " << n << ". " << step;
+      }
       out << "\n";
     }
     if (drift_ran) {

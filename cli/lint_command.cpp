@@ -65,17 +65,19 @@ std::set<std::string> possibly_applied(const MigrationSet& set, std::string& why
   if (branch.empty())
     return keep_all("the repository has no default branch (origin/HEAD, main or master) to tell new migrations from "
                     "merged ones");
-  std::vector<std::string> paths, committed;
-  for (const auto* f : files) paths.push_back(f->path);
-  std::string error;
-  if (!git::list_tree(branch, paths, committed, error)) return keep_all("cannot read " + branch + ": " + error);
   std::error_code ec;
-  fs::path cwd = fs::current_path(ec);
+  fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
+  // Links resolved, relative to the working folder: what git's pathspecs and output use (a folder
+  // reached through a link would otherwise match nothing and look new).
   auto key = [&](const std::string& p) {
     std::error_code e;
     fs::path abs = fs::weakly_canonical(fs::absolute(p, e), e);
     return abs.lexically_relative(cwd).lexically_normal().generic_string();
   };
+  std::vector<std::string> paths, committed;
+  for (const auto* f : files) paths.push_back(key(f->path));
+  std::string error;
+  if (!git::list_tree(branch, paths, committed, error)) return keep_all("cannot read " + branch + ": " + error);
   std::set<std::string> in_branch;
   for (const auto& c : committed) in_branch.insert(fs::path(c).lexically_normal().generic_string());
   for (const auto* f : files)

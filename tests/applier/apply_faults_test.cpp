@@ -71,6 +71,12 @@ TEST_CASE("faults: kill -9 during a non-transactional file leaves it running; ap
   {
     Background bg(slow_apply_args(p, db), p.root);
     REQUIRE(eventually([&] { return sleeping_in(db); }, 30));
+    // While it runs, status says so (the lock is held): no repair steps for a live file.
+    auto live = cli({"status", "--db", url(db), "--dir", p.dir()}, p.root);
+    INFO(live.out << live.err);
+    CHECK(live.out.find("in-progress") != std::string::npos);
+    CHECK(live.out.find("being applied now") != std::string::npos);
+    CHECK(live.out.find("repair") == std::string::npos);
     bg.kill9();
     CHECK(bg.wait(10) == 128 + 9);
   }

@@ -152,7 +152,13 @@ TEST_CASE("lifecycle: a failed unique CONCURRENTLY build is named with its INVAL
   // INVALID index; pgsafe must not record the file as applied.
   REQUIRE(repair(p, db, {"--mark-rolled-back", "20240101000002", "--reason", "retry"}).exit_code == 0);
   exec(db, "DELETE FROM t WHERE id = 2");
-  auto skipped = do_apply(p, db);
+  // The INVALID index, no longer part of any applied file, is drift: apply stops before running.
+  auto drifted = do_apply(p, db);
+  INFO(drifted.out << drifted.err);
+  CHECK(drifted.exit_code == 3);
+  CHECK(mentions(drifted.err, "t_code_key"));
+  // Even told the drift is known, the re-run whose IF NOT EXISTS skips the index is not recorded.
+  auto skipped = do_apply(p, db, {"--allow-drift"});
   INFO(skipped.out << skipped.err);
   CHECK(skipped.exit_code == 7);
   CHECK(mentions(skipped.err, "not recorded as applied: index t_code_key that it creates exists but is INVALID"));
@@ -227,13 +233,18 @@ TEST_CASE("lifecycle: rollback-plan's fix-forward migration reverses an applied 
           "ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n"
           "CREATE POLICY t_read ON t FOR SELECT USING (true);\n"
           "ALTER TABLE t RENAME COLUMN name TO title;\n"
-          "CREATE TABLE u (id bigint PRIMARY KEY);\n");
+          "CREATE TABLE u (id bigint PRIMARY KEY);\n"
+          "ALTER TABLE t ADD COLUMN u_id bigint REFERENCES u (id), ADD COLUMN code text UNIQUE;\n"
+          "CREATE TABLE scratch (id int);\nDROP TABLE scratch;\n");
   REQUIRE(do_apply(p, db).exit_code == 0);
 
   auto text = cli({"rollback-plan", "20240101000002", "--dir", p.dir()}, p.root);
   INFO(text.out << text.err);
   REQUIRE(text.exit_code == 0);
-  CHECK(mentions(text.out, "1. DROP TABLE public.u;"));
+  CHECK(mentions(text.out, "DROP TABLE public.u;"));
+  CHECK_FALSE(mentions(text.out, "scratch"));  // made and dropped in the file: nothing to reverse, nothing lost
+  // The constraints go before the columns they sit on.
+  CHECK(text.out.find("DROP CONSTRAINT IF EXISTS t_code_key") < text.out.find("DROP COLUMN code"));
   CHECK(mentions(text.out, "ALTER TABLE public.t RENAME COLUMN title TO name;"));
   CHECK(mentions(text.out, "every row becomes visible"));
   // The file in the command works as well as the version.
@@ -347,6 +358,16 @@ TEST_CASE("lifecycle: apply, rule change, new file, baseline, hand change, drift
   CHECK(mentions(captured.err, "the pending file(s) account for 2 difference(s)"));
   CHECK(drift().exit_code == 0);
   CHECK(mentions(status(p, db).out, "Drift: none"));
+
+  // A pending IF NOT EXISTS that Postgres would skip does not explain a hand-made object away.
+  exec(db, "ALTER TABLE orders ADD COLUMN discount integer;");
+  p.write("20991230000000_discount.sql", "ALTER TABLE orders ADD COLUMN IF NOT EXISTS discount numeric;\n");
+  auto skipped = do_apply(p, db);
+  INFO(skipped.out << skipped.err);
+  CHECK(skipped.exit_code == 3);
+  CHECK(mentions(skipped.err, "discount"));
+  exec(db, "ALTER TABLE orders DROP COLUMN discount;");
+  REQUIRE(do_apply(p, db).exit_code == 0);
 
   // 6. Another hand change, applied past knowingly.
   exec(db, "CREATE TABLE scratch (id int);");
