@@ -31,11 +31,11 @@ std::string key_of(const std::vector<std::string>& parts) {
 
 bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
-// SQL text with every reference to identifier `from` (unquoted, case-folded, or quoted) named
-// `to` instead; string literals are left alone. PostgreSQL keeps expressions by column number, so a
-// renamed column is renamed in index expressions, predicates, CHECKs and policies too.
-std::string rename_identifier(std::string_view sql, const std::string& from, const std::string& to) {
-  std::string out;
+// The identifiers of SQL text, string literals skipped: visit(begin, end, name, quoted, call) for
+// each, with unquoted names folded to lower case and `call` when a '(' follows (a function, not a
+// column). visit returns false to stop.
+template <class Visit>
+void scan_identifiers(std::string_view sql, Visit&& visit) {
   size_t i = 0;
   while (i < sql.size()) {
     char c = sql[i];
@@ -47,7 +47,6 @@ std::string rename_identifier(std::string_view sql, const std::string& from, con
           else break;
         }
       ++i;
-      out.append(sql.substr(start, std::min(i, sql.size()) - start));
     } else if (c == '"') {
       std::string id;
       for (++i; i < sql.size(); ++i) {
@@ -58,62 +57,49 @@ std::string rename_identifier(std::string_view sql, const std::string& from, con
         id += sql[i];
       }
       ++i;
-      if (id == from) out += quote_ident(to);
-      else out.append(sql.substr(start, std::min(i, sql.size()) - start));
+      if (!visit(start, std::min(i, sql.size()), id, true, false)) return;
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
       std::string id;
       while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$' ||
                                 static_cast<unsigned char>(sql[i]) >= 0x80))
         id += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i++])));
-      // A function of that name is not the column: f(
       size_t next = i;
       while (next < sql.size() && sql[next] == ' ') ++next;
-      bool call = next < sql.size() && sql[next] == '(';
-      if (id == from && !call) out += quote_ident(to);
-      else out.append(sql.substr(start, i - start));
+      if (!visit(start, i, id, false, next < sql.size() && sql[next] == '(')) return;
     } else {
-      out += c;
       ++i;
     }
   }
+}
+
+// SQL text with every reference to identifier `from` (unquoted, case-folded, or quoted) named
+// `to` instead; string literals are left alone. PostgreSQL keeps expressions by column number, so a
+// renamed column is renamed in index expressions, predicates, CHECKs and policies too.
+std::string rename_identifier(std::string_view sql, const std::string& from, const std::string& to) {
+  std::string out;
+  size_t copied = 0;
+  scan_identifiers(sql, [&](size_t begin, size_t end, const std::string& id, bool quoted, bool call) {
+    // A function of that name is not the column: f(
+    if (id == from && (quoted || !call)) {
+      out.append(sql.substr(copied, begin - copied));
+      out += quote_ident(to);
+      copied = end;
+    }
+    return true;
+  });
+  out.append(sql.substr(copied));
   return out;
 }
 
 // Whether SQL text names an identifier (unquoted ones fold to lower case; string literals are
 // skipped): which index expressions a dropped column takes with it.
 bool mentions_identifier(std::string_view sql, const std::string& name) {
-  size_t i = 0;
-  while (i < sql.size()) {
-    char c = sql[i];
-    if (c == '\'') {
-      for (++i; i < sql.size(); ++i)
-        if (sql[i] == '\'') {
-          if (i + 1 < sql.size() && sql[i + 1] == '\'') ++i;
-          else break;
-        }
-      ++i;
-    } else if (c == '"') {
-      std::string id;
-      for (++i; i < sql.size(); ++i) {
-        if (sql[i] == '"') {
-          if (i + 1 < sql.size() && sql[i + 1] == '"') ++i;
-          else break;
-        }
-        id += sql[i];
-      }
-      ++i;
-      if (id == name) return true;
-    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
-      std::string id;
-      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$' ||
-                                static_cast<unsigned char>(sql[i]) >= 0x80))
-        id += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i++])));
-      if (id == name) return true;
-    } else {
-      ++i;
-    }
-  }
-  return false;
+  bool found = false;
+  scan_identifiers(sql, [&](size_t, size_t, const std::string& id, bool, bool) {
+    found = id == name;
+    return !found;
+  });
+  return found;
 }
 
 std::string role_name(const pg_query::Node& n) {

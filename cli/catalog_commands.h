@@ -21,6 +21,7 @@ struct PlanArgs {
   std::optional<std::string> env;
   std::optional<std::string> config;
   std::string history_schema = "pgsafe";
+  bool allow_drift = false;
 };
 
 struct SchemaArgs {

@@ -247,6 +247,7 @@ int main(int argc, char** argv) {
         o.env = plan.env;
         o.format = plan.format;
         o.history_schema = plan.history_schema;
+        o.allow_drift = plan.allow_drift;
         return pgsafe::applier::run_db_plan(o, std::cout, std::cerr);
 #else
         return hand_over_to_applier(argc, argv);  // needs_applier() already does; kept as a backstop

@@ -19,6 +19,8 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
   cmd->add_option("--env", args.env, "With --db: the environment the approval is for (the plan and its hash do not depend on it)");
   cmd->add_option("--config", args.config, "With --db: config file (default: nearest .pgsafe.toml)");
   cmd->add_option("--history-schema", args.history_schema, "With --db: schema of pgsafe's history tables")->capture_default_str();
+  cmd->add_flag("--allow-drift", args.allow_drift,
+                "With --db: plan although the database differs from the applied migrations (as apply --allow-drift)");
   return cmd;
 }
 

@@ -346,6 +346,12 @@ TEST_CASE("lifecycle: apply, rule change, new file, baseline, hand change, drift
   CHECK(mentions(st.out, "Drift: the schema differs from the applied migrations in 2 place(s)"));
   CHECK(status(p, db, {"--exit-code"}).exit_code == 3);
   CHECK(status(p, db, {"--format", "json"}).out.find("\"drift\"") != std::string::npos);
+  // The plan for an approval is refused the same way, unless the drift is said to be known.
+  CHECK(cli({"plan", "--db", url(db), "--dir", p.dir()}, p.root).exit_code == 3);
+  auto known = cli({"plan", "--db", url(db), "--dir", p.dir(), "--allow-drift"}, p.root);
+  INFO(known.out << known.err);
+  CHECK(known.exit_code == 0);
+  CHECK(mentions(known.out, "20240101000004_orders_total.sql"));
 
   // 5. The hotfix captured as code: the pending capture accounts for the drift, so apply runs it
   //    and the new file; afterwards nothing differs.
