@@ -38,18 +38,12 @@ struct FileOutcome {
 };
 
 // The steps as the failure output prints them.
-std::string steps_text(const json& steps) {
-  std::string s = "\n  next:";
-  int n = 0;
-  for (const auto& step : steps) s += "\n    " + std::to_string(++n) + ". " + step.get<std::string>();
-  return s;
-}
+std::string steps_text(const std::vector<std::string>& steps) { return "\n  next:\n" + numbered_steps(steps, "    "); }
 
 // The steps on one line, for the JSON problems list ("1. ...; 2. ...").
-std::string steps_line(const json& steps) {
+std::string steps_line(const std::vector<std::string>& steps) {
   std::string s;
-  int n = 0;
-  for (const auto& step : steps) s += (n ? "; " : "") + std::to_string(n + 1) + ". " + step.get<std::string>(), ++n;
+  for (size_t i = 0; i < steps.size(); ++i) s += (i ? "; " : "") + std::to_string(i + 1) + ". " + steps[i];
   return s;
 }
 
@@ -91,6 +85,7 @@ class ApplyRun {
   int approval(const Plan& plan, const History& history);
   int execute_transactional(const LocalMigration& m, const Plan& plan);
   int execute_outside(const LocalMigration& m, const Plan& plan);
+  int refuse_invalid(const LocalMigration& m, const Plan& plan, const std::vector<InvalidIndex>& invalid, long long ms);
   int record_baseline(const Plan& plan);
 
   // Failure of one statement (index, or -1 for COMMIT) of a file.
@@ -212,30 +207,13 @@ int ApplyRun::read_and_check(History& history, std::vector<Entry>& entries, Plan
   int code = 0;
   for (const auto& p : validate(entries, o_.allow_out_of_order)) {
     std::string fix = p.fix;
-    // A file stopped part-way: the exact steps, with what it left behind (INVALID indexes).
+    // A file stopped part-way: the exact steps, with what it left behind (INVALID indexes), as
+    // status prints them.
     for (const auto& en : entries) {
       if (p.exit_code != exit_code::kInterrupted || en.version != p.version || !en.local) continue;
       std::vector<InvalidIndex> left = invalid_indexes(work_, *en.local, true);
-      auto recorded = history.last_failure.find(en.version);
-      if (recorded != history.last_failure.end() && recorded->second.detail.contains("invalid_indexes") &&
-          recorded->second.detail.value("sqlstate", std::string("x")).empty() && !left.empty()) {
-        // The file ran to its end; only the INVALID index it names stands in the way.
-        fix = describe_invalid(left) + steps_text(recorded->second.detail["next"]);
-        continue;
-      }
-      std::string cause = en.row && !en.row->error_message.empty() ? fix_hint(en.row->error_sqlstate) : "";
-      fix.clear();
-      if (!left.empty()) fix = describe_invalid(left) + "\n  ";
-      if (en.state == State::Running) {
-        for (const auto& ix : left) fix += "DROP INDEX CONCURRENTLY IF EXISTS " + ix.name + ";\n  ";
-        fix += p.fix;
-        continue;
-      }
-      int n = 0;
-      for (const auto& step : recovery_steps(en.local, en.version, left, failed_statement(en, history), cause)) {
-        if (n++) fix += "\n  ";
-        fix += std::to_string(n) + ". " + step;
-      }
+      fix = (left.empty() ? std::string("the steps, in order:") : describe_invalid(left)) + "\n" +
+            numbered_steps(next_steps(en, state_label(en, history), history, left), "  ");
     }
     problem(p.message, fix);
     if (p.exit_code == exit_code::kInterrupted) code = p.exit_code;
@@ -607,20 +585,8 @@ int ApplyRun::execute_transactional(const LocalMigration& m, const Plan& plan) {
   }
   for (size_t i = 0; failed_at == -2 && i < m.statements.size(); ++i)
     if (!exec_statement(work_, m.statement_text(m.statements[i]), e)) failed_at = static_cast<int>(i);
-  std::vector<InvalidIndex> skipped_invalid;
-  if (failed_at == -2) skipped_invalid = invalid_indexes(work_, m, false);
-  if (failed_at == -2 && !skipped_invalid.empty()) {
-    work_.exec("ROLLBACK");
-    json error = invalid_index_error(m, skipped_invalid);
-    print_error(err_, m.path + ": " + error["message"].get<std::string>() + "\n  " + describe_invalid(skipped_invalid) +
-                          "\n  the file was rolled back; later files were not run" + steps_text(error["next"]));
-    problems_.push_back({{"message", error["message"]}, {"fix", steps_line(error["next"])}});
-    outcomes_.push_back({&m, "failed", ms_since(t0), error});
-    PgError fe;
-    if (!store_->add_event({"fail", m.version, m.checksum, plan.hash, "", error}, actor_, fe))
-      print_error(err_, "could not record the failure in the event log: " + fe.message);
-    return exit_code::kFailed;
-  }
+  if (failed_at == -2)
+    if (auto invalid = invalid_indexes(work_, m, false); !invalid.empty()) return refuse_invalid(m, plan, invalid, ms_since(t0));
   if (failed_at == -2) {
     HistoryStore::RowWrite r{m.version, m.name, m.file, m.checksum, "transaction", "applied",
                              static_cast<int>(m.statements.size()), ms_since(t0), plan.hash, approved_by_};
@@ -669,6 +635,29 @@ int ApplyRun::execute_transactional(const LocalMigration& m, const Plan& plan) {
   return exit_code::kFailed;
 }
 
+// A file that ran to its end while an index it names is INVALID (CREATE INDEX ... IF NOT EXISTS
+// skipped what an earlier failed build left): never recorded as applied. A transactional file is
+// rolled back (exit 6); a non-transactional one is marked failed and needs repair (exit 7).
+int ApplyRun::refuse_invalid(const LocalMigration& m, const Plan& plan, const std::vector<InvalidIndex>& invalid,
+                             long long ms) {
+  bool in_transaction = m.tx_mode == TxMode::Transaction;
+  if (in_transaction) work_.exec("ROLLBACK");
+  json error = invalid_index_error(m, invalid);
+  const std::string message = error["message"].get<std::string>();
+  const auto steps = error["next"].get<std::vector<std::string>>();
+  print_error(err_, m.path + ": " + message + "\n  " + describe_invalid(invalid) +
+                        (in_transaction ? "\n  the file was rolled back; later files were not run" : "") + steps_text(steps));
+  problems_.push_back({{"message", message}, {"fix", steps_line(steps)}});
+  outcomes_.push_back({&m, "failed", ms, error});
+  PgError fe;
+  bool recorded = (in_transaction || store_->fail_row(m.version, "", message, m.file, fe)) &&
+                  store_->add_event({"fail", m.version, m.checksum, plan.hash, "", error}, actor_, fe);
+  if (!recorded)
+    print_error(err_, std::string("could not record the failure in the ") + (in_transaction ? "event log" : "history") +
+                          ": " + fe.message + (in_transaction ? "" : "; its row stays `running`"));
+  return in_transaction ? exit_code::kFailed : exit_code::kInterrupted;
+}
+
 int ApplyRun::execute_outside(const LocalMigration& m, const Plan& plan) {
   auto t0 = Clock::now();
   progress("applying " + m.file + " (no transaction: " + m.no_tx_reason + ", " + std::to_string(m.statements.size()) +
@@ -696,19 +685,7 @@ int ApplyRun::execute_outside(const LocalMigration& m, const Plan& plan) {
   if (failed_at == -2) {
     // CREATE INDEX CONCURRENTLY IF NOT EXISTS skips an index an earlier failed build left INVALID:
     // the file "succeeds" without the index it promises (and a unique one without its guarantee).
-    std::vector<InvalidIndex> skipped_invalid = invalid_indexes(work_, m, false);
-    if (!skipped_invalid.empty()) {
-      json error = invalid_index_error(m, skipped_invalid);
-      print_error(err_, m.path + ": " + error["message"].get<std::string>() + "\n  " + describe_invalid(skipped_invalid) +
-                            steps_text(error["next"]));
-      problems_.push_back({{"message", error["message"]}, {"fix", steps_line(error["next"])}});
-      outcomes_.push_back({&m, "failed", ms_since(t0), error});
-      PgError fe;
-      if (!store_->fail_row(m.version, "", error["message"].get<std::string>(), m.file, fe) ||
-          !store_->add_event({"fail", m.version, m.checksum, plan.hash, "", error}, actor_, fe))
-        print_error(err_, "could not record the failure in the history: " + fe.message + "; its row stays `running`");
-      return exit_code::kInterrupted;
-    }
+    if (auto invalid = invalid_indexes(work_, m, false); !invalid.empty()) return refuse_invalid(m, plan, invalid, ms_since(t0));
     long long d = ms_since(t0);
     PgError he;
     bool ok = work_.exec("BEGIN", &he) && store_->finish_row(m.version, "applied", d, he) &&
@@ -732,7 +709,7 @@ int ApplyRun::execute_outside(const LocalMigration& m, const Plan& plan) {
   error["next"] = recovery_steps(&m, m.version, left, failed_at + 1, error["fix"].get<std::string>());
   print_failure(m, error, false);
   if (!left.empty()) err_ << "  left behind: " << describe_invalid(left) << "\n";
-  err_ << steps_text(error["next"]).substr(1) << "\n";
+  err_ << steps_text(error["next"].get<std::vector<std::string>>()).substr(1) << "\n";
   outcomes_.push_back({&m, "failed", ms_since(t0), error});
   PgError fe;
   std::string position = m.file + ":" + std::to_string(error["line"].get<uint32_t>()) + ":" +

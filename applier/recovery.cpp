@@ -1,5 +1,7 @@
 #include "applier/recovery.h"
 
+#include "applier/hints.h"
+
 namespace pgsafe::applier {
 
 namespace {
@@ -90,6 +92,62 @@ std::vector<std::string> recovery_steps(const LocalMigration* m, const std::stri
   }
   steps.push_back("`pgsafe apply`");
   return steps;
+}
+
+namespace {
+
+std::string cause_of(const Entry& e, const History& history) {
+  auto it = history.last_failure.find(e.version);
+  // No failure event (it could not be recorded): the hint for the error on the row.
+  if (it == history.last_failure.end()) return e.row ? fix_hint(e.row->error_sqlstate) : "";
+  const auto& d = it->second.detail;
+  std::string fix = d.contains("fix") && d["fix"].is_string() ? d["fix"].get<std::string>() : "";
+  std::string message = d.contains("message") && d["message"].is_string() ? d["message"].get<std::string>() : "";
+  // A failure pgsafe found itself (an INVALID index) has its own steps; its message is no cause.
+  if (d.contains("invalid_indexes") && d.value("sqlstate", std::string()).empty()) return "";
+  return fix.empty() ? message : fix;
+}
+
+}  // namespace
+
+std::vector<std::string> next_steps(const Entry& e, const std::string& label, const History& history,
+                                    const std::vector<InvalidIndex>& invalid) {
+  const std::string v = e.version;
+  if (label == "in-progress") return {};
+  // The file ran to its end but an index it names is INVALID: the steps recorded with the failure.
+  if (auto f = history.last_failure.find(v); f != history.last_failure.end() && (label == "rolled-back" || label == "failed")) {
+    const auto& d = f->second.detail;
+    if (d.contains("invalid_indexes") && d.value("sqlstate", std::string("x")).empty() && d.contains("next") &&
+        d["next"].is_array()) {
+      std::vector<std::string> steps;
+      for (const auto& step : d["next"])
+        if (step.is_string()) steps.push_back(step.get<std::string>());
+      return steps;
+    }
+  }
+  if (label == "rolled-back") {
+    std::string cause = cause_of(e, history);
+    return {cause.empty() ? "fix the cause of the failure" : "fix the cause: " + cause,
+            "`pgsafe apply` (the file runs again from the start: nothing of it was applied)"};
+  }
+  if (label == "failed" || label == "partial")
+    return recovery_steps(e.local, v, invalid, failed_statement(e, history), cause_of(e, history));
+  if (label == "running") {
+    std::vector<std::string> steps;
+    for (const auto& ix : invalid) steps.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + ix.name + ";");
+    steps.push_back(fix_for(e));
+    steps.push_back("`pgsafe apply`");
+    return steps;
+  }
+  if (label == "modified" || label == "missing" || label == "out-of-order") return {fix_for(e)};
+  if (label == "pending") return {"`pgsafe apply`"};
+  return {};
+}
+
+std::string numbered_steps(const std::vector<std::string>& steps, const std::string& indent) {
+  std::string s;
+  for (size_t i = 0; i < steps.size(); ++i) s += (i ? "\n" : "") + indent + std::to_string(i + 1) + ". " + steps[i];
+  return s;
 }
 
 }  // namespace pgsafe::applier

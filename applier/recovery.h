@@ -6,8 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "applier/history.h"
 #include "applier/local_set.h"
 #include "applier/pg.h"
+#include "applier/state.h"
 
 namespace pgsafe::applier {
 
@@ -35,5 +37,14 @@ std::string describe_invalid(const std::vector<InvalidIndex>& indexes);
 std::vector<std::string> recovery_steps(const LocalMigration* m, const std::string& version,
                                         const std::vector<InvalidIndex>& invalid, int failed_statement,
                                         const std::string& cause_hint);
+
+// What to run next for an entry in a state (state_label) that needs more than `pgsafe apply`,
+// with the INVALID indexes it left; {"`pgsafe apply`"} for pending, {} when nothing is needed.
+// What apply's refusal and status both print.
+std::vector<std::string> next_steps(const Entry& e, const std::string& label, const History& history,
+                                    const std::vector<InvalidIndex>& invalid);
+
+// The steps numbered, one per line, each line starting with indent.
+std::string numbered_steps(const std::vector<std::string>& steps, const std::string& indent);
 
 }  // namespace pgsafe::applier

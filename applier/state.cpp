@@ -70,6 +70,26 @@ std::vector<Entry> compare(const LocalSet& local, const History& history) {
   return out;
 }
 
+std::string fix_for(const Entry& e) {
+  const std::string& v = e.version;
+  switch (e.state) {
+    case State::Running:
+    case State::Failed:
+      return "check the database by hand, then record what you found: `pgsafe repair --mark-applied " + v +
+             " --reason \"...\"` if it completed, or `pgsafe repair --mark-rolled-back " + v +
+             " --reason \"...\"` once its effects are undone, so it runs again";
+    case State::Modified:
+      return "restore the file as applied and put the change in a new migration; if the edit is only cosmetic, "
+             "`pgsafe repair --accept-checksum " + v + " --reason \"...\"`";
+    case State::Missing:
+      return "restore the file (deleting an applied migration does not undo it)";
+    case State::OutOfOrder:
+      return "rename it to a newer version, or pass --allow-out-of-order if it is independent of them";
+    default:
+      return "";
+  }
+}
+
 std::vector<Problem> validate(const std::vector<Entry>& entries, bool allow_out_of_order) {
   std::vector<Problem> out;
   for (const auto& e : entries) {
@@ -82,27 +102,24 @@ std::vector<Problem> validate(const std::vector<Entry>& entries, bool allow_out_
                            (e.state == State::Running ? "interrupted" : "stopped by an error") +
                            (e.row->error_message.empty() ? "" : " (" + e.row->error_sqlstate + ": " + e.row->error_message + ")") +
                            "; part of it may have been applied",
-                       "check the database by hand, then record what you found: `pgsafe repair --mark-applied " + e.version +
-                           " --reason \"...\"` if it completed, or `pgsafe repair --mark-rolled-back " + e.version +
-                           " --reason \"...\"` once its effects are undone, so it runs again"});
+                       fix_for(e)});
         break;
       case State::Modified:
         out.push_back({e.version, 3,
                        file + " (version " + e.version + ") was applied with checksum " + e.row->checksum.substr(0, 12) +
                            "… but the file now has " + e.local->checksum.substr(0, 12) + "…: applied migrations must not be edited",
-                       "restore the file as applied and put the change in a new migration; if the edit is only cosmetic, "
-                       "`pgsafe repair --accept-checksum " + e.version + " --reason \"...\"`"});
+                       fix_for(e)});
         break;
       case State::Missing:
         out.push_back({e.version, 3,
                        file + " (version " + e.version + ") is recorded as applied but no longer exists in the migrations folder",
-                       "restore the file (deleting an applied migration does not undo it)"});
+                       fix_for(e)});
         break;
       case State::OutOfOrder:
         if (!allow_out_of_order)
           out.push_back({e.version, 3,
                          file + " (version " + e.version + ") is pending but older than migrations already applied",
-                         "rename it to a newer version, or pass --allow-out-of-order if it is independent of them"});
+                         fix_for(e)});
         break;
       default:
         break;

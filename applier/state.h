@@ -40,6 +40,10 @@ struct Problem {
   std::string message;   // one line, names the file
   std::string fix;       // the command or step that resolves it
 };
+// What resolves an entry in a state that stops an apply (Running, Failed, Modified, Missing,
+// OutOfOrder), in one sentence; "" for other states.
+std::string fix_for(const Entry& e);
+
 // What stops an apply: running/failed rows (7), modified or missing files, pending files below
 // the highest applied version without allow_out_of_order (3).
 std::vector<Problem> validate(const std::vector<Entry>& entries, bool allow_out_of_order);

@@ -28,65 +28,6 @@ int applied_versions(const CommonOptions& opts, std::set<std::string>& versions,
   return exit_code::kOk;
 }
 
-namespace {
-
-std::string cause_of(const History& history, const std::string& version) {
-  auto it = history.last_failure.find(version);
-  if (it == history.last_failure.end()) return "";
-  const auto& d = it->second.detail;
-  std::string fix = d.contains("fix") && d["fix"].is_string() ? d["fix"].get<std::string>() : "";
-  std::string message = d.contains("message") && d["message"].is_string() ? d["message"].get<std::string>() : "";
-  // A failure pgsafe found itself (an INVALID index) has its own steps; its message is no cause.
-  if (d.contains("invalid_indexes") && d.value("sqlstate", std::string()).empty()) return "";
-  return fix.empty() ? message : fix;
-}
-
-// What to run next for an entry that needs something; empty when it needs nothing.
-std::vector<std::string> next_steps(const Entry& e, const std::string& label, const History& history,
-                                    const std::vector<InvalidIndex>& invalid) {
-  const std::string v = e.version;
-  if (label == "in-progress") return {};
-  // The file ran to its end but an index it names is INVALID: the steps recorded with the failure.
-  if (auto f = history.last_failure.find(v); f != history.last_failure.end() && (label == "rolled-back" || label == "failed")) {
-    const auto& d = f->second.detail;
-    if (d.contains("invalid_indexes") && d.value("sqlstate", std::string("x")).empty() && d.contains("next") &&
-        d["next"].is_array()) {
-      std::vector<std::string> steps;
-      for (const auto& step : d["next"])
-        if (step.is_string()) steps.push_back(step.get<std::string>());
-      return steps;
-    }
-  }
-  if (label == "rolled-back") {
-    std::string cause = cause_of(history, v);
-    return {cause.empty() ? "fix the cause of the failure" : "fix the cause: " + cause,
-            "`pgsafe apply` (the file runs again from the start: nothing of it was applied)"};
-  }
-  if (label == "failed" || label == "partial")
-    return recovery_steps(e.local, v, invalid, failed_statement(e, history), cause_of(history, v));
-  if (label == "running") {
-    std::vector<std::string> steps{"check in the database how far the file got (it ran without a transaction and "
-                                   "pgsafe stopped in the middle)"};
-    for (const auto& ix : invalid) steps.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + ix.name + ";");
-    steps.push_back("if it completed: `pgsafe repair --mark-applied " + v +
-                    " --reason \"...\"`; otherwise undo what it did and `pgsafe repair --mark-rolled-back " + v +
-                    " --reason \"...\"`");
-    steps.push_back("`pgsafe apply`");
-    return steps;
-  }
-  if (label == "modified")
-    return {"restore the file as applied and put the change in a new migration; if the edit is only cosmetic: "
-            "`pgsafe repair --accept-checksum " + v + " --reason \"...\"`"};
-  if (label == "missing") return {"restore the file (deleting an applied migration does not undo it)"};
-  if (label == "out-of-order")
-    return {"rename it to a version after the applied ones, or `pgsafe apply --allow-out-of-order` if it is "
-            "independent of them"};
-  if (label == "pending") return {"`pgsafe apply`"};
-  return {};
-}
-
-}  // namespace
-
 int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) {
   using json = nlohmann::json;
   if (!check_common(opts, err)) return exit_code::kUsage;
@@ -213,11 +154,8 @@ int run_status(const StatusOptions& opts, std::ostream& out, std::ostream& err) 
               << d["message"].get<std::string>();
       }
       if (!invalid[i].empty()) out << "\n  left behind: " << describe_invalid(invalid[i]);
-      int n = 0;
-      for (const auto& step : next_steps(en, l, history, invalid[i])) {
-        if (n++ == 0) out << "\n  next:";
-        out << "\n    " << n << ". " << step;
-      }
+      auto steps = next_steps(en, l, history, invalid[i]);
+      if (!steps.empty()) out << "\n  next:\n" << numbered_steps(steps, "    ");
       out << "\n";
     }
     if (drift_ran) {
