@@ -123,21 +123,39 @@ bool inside_work_tree() {
   return r.exit_code == 0 && r.out.rfind("true", 0) == 0;
 }
 
-bool list_index(const std::vector<std::string>& pathspecs, std::vector<IndexEntry>& out, std::string& error) {
-  std::vector<std::string> args{"ls-files", "--stage", "-z", "--"};
+namespace {
+
+// A listing command (args, then "--" and the pathspecs) whose -z output is NUL-separated records:
+// the records, viewing `output`. False with error when git fails.
+bool list_records(std::vector<std::string> args, const std::vector<std::string>& pathspecs, std::string& output,
+                  std::vector<std::string_view>& records, std::string& error) {
+  std::string what = "git " + args.front();
+  args.push_back("--");
   args.insert(args.end(), pathspecs.begin(), pathspecs.end());
   Run r = run_git(args, "");
   if (r.exit_code != 0) {
-    error = failure(r, "git ls-files");
+    error = failure(r, what);
     return false;
   }
-  // "<mode> <object> <stage>\t<path>\0" per entry.
+  output = std::move(r.out);
   size_t pos = 0;
-  while (pos < r.out.size()) {
-    size_t end = r.out.find('\0', pos);
-    if (end == std::string::npos) end = r.out.size();
-    std::string_view rec(r.out.data() + pos, end - pos);
+  while (pos < output.size()) {
+    size_t end = output.find('\0', pos);
+    if (end == std::string::npos) end = output.size();
+    if (end > pos) records.emplace_back(output.data() + pos, end - pos);
     pos = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool list_index(const std::vector<std::string>& pathspecs, std::vector<IndexEntry>& out, std::string& error) {
+  std::string output;
+  std::vector<std::string_view> records;
+  if (!list_records({"ls-files", "--stage", "-z"}, pathspecs, output, records, error)) return false;
+  // "<mode> <object> <stage>\t<path>" per entry.
+  for (std::string_view rec : records) {
     size_t tab = rec.find('\t');
     size_t s1 = rec.find(' ');
     size_t s2 = s1 == std::string_view::npos ? s1 : rec.find(' ', s1 + 1);
@@ -175,20 +193,10 @@ std::string default_branch() {
 
 bool list_tree(const std::string& ref, const std::vector<std::string>& pathspecs, std::vector<std::string>& out,
                std::string& error) {
-  std::vector<std::string> args{"ls-tree", "-r", "--name-only", "-z", ref, "--"};
-  args.insert(args.end(), pathspecs.begin(), pathspecs.end());
-  Run r = run_git(args, "");
-  if (r.exit_code != 0) {
-    error = failure(r, "git ls-tree");
-    return false;
-  }
-  size_t pos = 0;
-  while (pos < r.out.size()) {
-    size_t end = r.out.find('\0', pos);
-    if (end == std::string::npos) end = r.out.size();
-    if (end > pos) out.emplace_back(r.out, pos, end - pos);
-    pos = end + 1;
-  }
+  std::string output;
+  std::vector<std::string_view> records;
+  if (!list_records({"ls-tree", "-r", "--name-only", "-z", ref}, pathspecs, output, records, error)) return false;
+  out.insert(out.end(), records.begin(), records.end());
   return true;
 }
 

@@ -15,6 +15,13 @@ namespace pgsafe {
 
 namespace {
 
+RollbackStep step(std::string sql, std::string note = "") {
+  RollbackStep s;
+  s.sql = std::move(sql);
+  s.note = std::move(note);
+  return s;
+}
+
 struct Group {
   std::vector<RollbackStep> steps;  // the inverse of one statement, in the order to run it
 };
@@ -44,21 +51,12 @@ std::string privileges_sql(const std::set<std::string>& privs) {
 std::string role_sql(const std::string& role) { return role == "public" ? "PUBLIC" : quote_ident(role); }
 
 void table_changes(const Table& b, const Table& a, Group& g, RollbackPlan& plan) {
-  size_t first = g.steps.size();
-  struct Tag {
-    Group& g;
-    size_t first;
-    std::string table;
-    ~Tag() {
-      for (size_t i = first; i < g.steps.size(); ++i) g.steps[i].table = table;
-    }
-  } tag{g, first, a.qualified()};
   const std::string t = quote_qualified(a.qualified());
   // Constraints first: one on a column added here goes with the column, and dropping it after
   // the column would fail.
   for (const auto& k : a.constraints)
     if (k.kind != ConstraintKind::NotNull && !b.find_constraint(k.name))
-      g.steps.push_back({"ALTER TABLE " + t + " DROP CONSTRAINT IF EXISTS " + quote_ident(k.name) + ";", "", false});
+      g.steps.push_back(step("ALTER TABLE " + t + " DROP CONSTRAINT IF EXISTS " + quote_ident(k.name) + ";"));
   for (const auto& col : a.columns)
     if (!b.find_column(col.name))
       g.steps.push_back({"ALTER TABLE " + t + " DROP COLUMN " + quote_ident(col.name) + ";",
@@ -74,19 +72,18 @@ void table_changes(const Table& b, const Table& a, Group& g, RollbackPlan& plan)
     }
     const std::string c = quote_ident(col.name);
     if (col.type_known && now->type_known && !(col.type == now->type))
-      g.steps.push_back({"ALTER TABLE " + t + " ALTER COLUMN " + c + " TYPE " +
+      g.steps.push_back(step("ALTER TABLE " + t + " ALTER COLUMN " + c + " TYPE " +
                              (col.type.display.empty() ? col.type.name : col.type.display) + ";",
                          "rewrites " + a.qualified() + " under an ACCESS EXCLUSIVE lock, and fails on values the old "
-                         "type cannot hold",
-                         false});
+                         "type cannot hold"));
     if (col.not_null != now->not_null)
-      g.steps.push_back({"ALTER TABLE " + t + " ALTER COLUMN " + c + (col.not_null ? " SET NOT NULL;" : " DROP NOT NULL;"),
-                         col.not_null ? "scans the whole table, and fails if NULLs were written since" : "", false});
+      g.steps.push_back(step("ALTER TABLE " + t + " ALTER COLUMN " + c + (col.not_null ? " SET NOT NULL;" : " DROP NOT NULL;"),
+                         col.not_null ? "scans the whole table, and fails if NULLs were written since" : ""));
     if (col.default_expr != now->default_expr && !col.identity && !now->identity) {
       if (col.has_default && !col.default_expr.empty())
-        g.steps.push_back({"ALTER TABLE " + t + " ALTER COLUMN " + c + " SET DEFAULT " + col.default_expr + ";", "", false});
+        g.steps.push_back(step("ALTER TABLE " + t + " ALTER COLUMN " + c + " SET DEFAULT " + col.default_expr + ";"));
       else if (!col.has_default)
-        g.steps.push_back({"ALTER TABLE " + t + " ALTER COLUMN " + c + " DROP DEFAULT;", "", false});
+        g.steps.push_back(step("ALTER TABLE " + t + " ALTER COLUMN " + c + " DROP DEFAULT;"));
     }
   }
   for (const auto& k : b.constraints) {
@@ -95,35 +92,34 @@ void table_changes(const Table& b, const Table& a, Group& g, RollbackPlan& plan)
     for (const auto& c : k.columns) columns_exist = columns_exist && a.find_column(c);
     if (!columns_exist) continue;  // it went with a dropped column: listed with that column
     bool can_skip_validation = k.kind == ConstraintKind::Check || k.kind == ConstraintKind::ForeignKey;
-    g.steps.push_back({"ALTER TABLE " + t + " ADD CONSTRAINT " + quote_ident(k.name) + " " + constraint_sql(k) +
+    g.steps.push_back(step("ALTER TABLE " + t + " ADD CONSTRAINT " + quote_ident(k.name) + " " + constraint_sql(k) +
                            (can_skip_validation ? " NOT VALID;" : ";"),
                        can_skip_validation ? "then, in a later migration: ALTER TABLE " + t + " VALIDATE CONSTRAINT " +
                                                  quote_ident(k.name) + "; (rows written since may break it)"
-                                           : "builds its index under a lock; rows written since may break it",
-                       false});
+                                           : "builds its index under a lock; rows written since may break it"));
   }
   if (a.rls_enabled != b.rls_enabled)
-    g.steps.push_back({"ALTER TABLE " + t + (b.rls_enabled ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY;",
-                       b.rls_enabled ? "" : "every row becomes visible to every role with a grant on the table", false});
+    g.steps.push_back(step("ALTER TABLE " + t + (b.rls_enabled ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY;",
+                       b.rls_enabled ? "" : "every row becomes visible to every role with a grant on the table"));
   if (a.rls_forced != b.rls_forced)
-    g.steps.push_back({"ALTER TABLE " + t + (b.rls_forced ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY;", "", false});
+    g.steps.push_back(step("ALTER TABLE " + t + (b.rls_forced ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY;"));
   for (const auto& p : a.policies) {
     const Policy* before = b.find_policy(p.name);
     bool changed = before && (before->using_expr != p.using_expr || before->check_expr != p.check_expr ||
                               before->roles != p.roles || before->command != p.command);
     if (!before || changed)
-      g.steps.push_back({"DROP POLICY " + quote_ident(p.name) + " ON " + t + ";", "", false});
-    if (changed) g.steps.push_back({policy_sql(a.qualified(), *before), "", false});
+      g.steps.push_back(step("DROP POLICY " + quote_ident(p.name) + " ON " + t + ";"));
+    if (changed) g.steps.push_back(step(policy_sql(a.qualified(), *before)));
   }
   for (const auto& p : b.policies)
-    if (!a.find_policy(p.name)) g.steps.push_back({policy_sql(a.qualified(), p), "", false});
+    if (!a.find_policy(p.name)) g.steps.push_back(step(policy_sql(a.qualified(), p)));
   for (const auto& [role, privs] : a.grants) {
     std::set<std::string> added;
     auto it = b.grants.find(role);
     for (const auto& p : privs)
       if (it == b.grants.end() || !it->second.count(p)) added.insert(p);
     if (!added.empty())
-      g.steps.push_back({"REVOKE " + privileges_sql(added) + " ON " + t + " FROM " + role_sql(role) + ";", "", false});
+      g.steps.push_back(step("REVOKE " + privileges_sql(added) + " ON " + t + " FROM " + role_sql(role) + ";"));
   }
   for (const auto& [role, privs] : b.grants) {
     std::set<std::string> removed;
@@ -131,7 +127,7 @@ void table_changes(const Table& b, const Table& a, Group& g, RollbackPlan& plan)
     for (const auto& p : privs)
       if (it == a.grants.end() || !it->second.count(p)) removed.insert(p);
     if (!removed.empty())
-      g.steps.push_back({"GRANT " + privileges_sql(removed) + " ON " + t + " TO " + role_sql(role) + ";", "", false});
+      g.steps.push_back(step("GRANT " + privileges_sql(removed) + " ON " + t + " TO " + role_sql(role) + ";"));
   }
 }
 
@@ -143,9 +139,8 @@ void invert(const Catalog& b, const Catalog& a, const pg_query::Node& n, const s
   if (n.has_rename_stmt()) {
     const auto& r = n.rename_stmt();
     if (r.rename_type() == pg_query::OBJECT_COLUMN && r.has_relation()) {
-      g.steps.push_back({"ALTER TABLE " + quote_qualified(Catalog::qualify(r.relation().schemaname(), r.relation().relname())) +
-                             " RENAME COLUMN " + quote_ident(r.newname()) + " TO " + quote_ident(r.subname()) + ";",
-                         "", false});
+      g.steps.push_back(step("ALTER TABLE " + quote_qualified(Catalog::qualify(r.relation().schemaname(), r.relation().relname())) +
+                             " RENAME COLUMN " + quote_ident(r.newname()) + " TO " + quote_ident(r.subname()) + ";"));
       return;
     }
     if ((r.rename_type() == pg_query::OBJECT_TABLE || r.rename_type() == pg_query::OBJECT_VIEW ||
@@ -153,18 +148,17 @@ void invert(const Catalog& b, const Catalog& a, const pg_query::Node& n, const s
         r.has_relation()) {
       std::string schema = r.relation().schemaname().empty() ? "public" : r.relation().schemaname();
       const char* what = r.rename_type() == pg_query::OBJECT_INDEX ? "INDEX" : r.rename_type() == pg_query::OBJECT_VIEW ? "VIEW" : "TABLE";
-      g.steps.push_back({std::string("ALTER ") + what + " " + quote_qualified(schema + "." + r.newname()) + " RENAME TO " +
-                             quote_ident(r.relation().relname()) + ";",
-                         "", false});
+      g.steps.push_back(step(std::string("ALTER ") + what + " " + quote_qualified(schema + "." + r.newname()) + " RENAME TO " +
+                             quote_ident(r.relation().relname()) + ";"));
       return;
     }
   }
   for (const auto& [name, s] : a.schemas())
-    if (!b.schemas().count(name)) g.steps.push_back({"DROP SCHEMA " + quote_ident(name) + ";", "", false});
+    if (!b.schemas().count(name)) g.steps.push_back(step("DROP SCHEMA " + quote_ident(name) + ";"));
   for (const auto& [name, ty] : a.types()) {
     auto it = b.types().find(name);
     if (it == b.types().end()) {
-      g.steps.push_back({"DROP TYPE " + quote_qualified(name) + ";", "", false});
+      g.steps.push_back(step("DROP TYPE " + quote_qualified(name) + ";"));
     } else if (ty.kind == UserTypeKind::Enum) {
       for (const auto& l : ty.labels)
         if (std::find(it->second.labels.begin(), it->second.labels.end(), l) == it->second.labels.end())
@@ -183,7 +177,9 @@ void invert(const Catalog& b, const Catalog& a, const pg_query::Node& n, const s
         g.steps.push_back({"DROP TABLE " + quote_qualified(name) + ";", "the rows written to " + name + " since are lost",
                            false, name, "ban-drop-table"});
     } else {
+      size_t first = g.steps.size();
       table_changes(it->second, t, g, plan);
+      for (size_t i = first; i < g.steps.size(); ++i) g.steps[i].table = name;
     }
   }
   for (const auto& [name, t] : b.tables())
@@ -209,17 +205,15 @@ void invert(const Catalog& b, const Catalog& a, const pg_query::Node& n, const s
   }
   for (const auto& [name, v] : a.views())
     if (!b.views().count(name))
-      g.steps.push_back({std::string("DROP ") + (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + quote_qualified(name) + ";",
-                         "", false});
+      g.steps.push_back(step(std::string("DROP ") + (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + quote_qualified(name) + ";"));
   for (const auto& [name, v] : b.views())
     if (!a.views().count(name)) plan.review.push_back(at + ": view " + name + " was dropped: recreate it from its definition");
   for (const auto& [sig, f] : a.functions()) {
     if (!b.functions().count(sig)) {
       std::string args;
       for (const auto& t : f.arg_types) args += (args.empty() ? "" : ", ") + t;
-      g.steps.push_back({std::string("DROP ") + (f.procedure ? "PROCEDURE " : "FUNCTION ") + quote_qualified(f.qualified()) +
-                             "(" + args + ");",
-                         "", false});
+      g.steps.push_back(step(std::string("DROP ") + (f.procedure ? "PROCEDURE " : "FUNCTION ") + quote_qualified(f.qualified()) +
+                             "(" + args + ");"));
     } else if (n.has_create_function_stmt() && n.create_function_stmt().replace()) {
       plan.review.push_back(at + ": " + sig + " was replaced: restore its previous definition (CREATE OR REPLACE) from "
                                             "the migration that defined it");
