@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <tuple>
 #include <sstream>
 
@@ -38,7 +39,7 @@ std::string unknown_rule_message(const std::string& id) {
 namespace {
 
 const char* const kTopLevelKeys[] = {"pg_version", "assume_in_transaction", "exposed_schemas", "migrations_dir",
-                                     "layout", "max_file_size_mb", "template_placeholders", "rules"};
+                                     "layout", "max_file_size_mb", "template_placeholders", "rules", "seeds"};
 
 // "a,b,c" -> {"a", "b", "c"}
 std::vector<std::string> split_choices(std::string_view choices) {
@@ -146,6 +147,8 @@ class Loader {
         else out_.max_file_size = static_cast<size_t>(v->get()) * 1024 * 1024;
       } else if (k == "template_placeholders") {
         load_template_placeholders(value);
+      } else if (k == "seeds") {
+        load_seeds(value);
       } else if (k == "rules") {
         auto t = value.as_table();
         if (!t) error(value, "rules must be a table: [rules] or [rules.<id>]");
@@ -155,8 +158,49 @@ class Loader {
         error(value, "unknown key '" + k + "'" +
                          (best ? " (did you mean '" + *best + "'?)"
                                : " (known: pg_version, assume_in_transaction, exposed_schemas, migrations_dir, layout, "
-                                 "max_file_size_mb, template_placeholders, rules)"));
+                                 "max_file_size_mb, template_placeholders, rules, seeds)"));
       }
+    }
+  }
+
+  // [seeds] dev = "supabase/seed.sql" or test = ["seeds/test", "more.sql"]: paths relative to the
+  // config file's folder, kept in the order written (each folder's .sql files load in name order).
+  void load_seeds(const toml::node& value) {
+    auto t = value.as_table();
+    if (!t) {
+      error(value, "seeds must be a table: [seeds] with profile = \"path\" or [\"path\", ...]");
+      return;
+    }
+    static const std::regex profile_name("^[A-Za-z0-9_-]{1,64}$");
+    for (const auto& [key, paths] : *t) {
+      std::string profile(key.str());
+      if (!std::regex_match(profile, profile_name)) {
+        error_at(key_position(key, paths), "seed profile name '" + printable(profile) +
+                                               "' must be letters, digits, '-' or '_'");
+        continue;
+      }
+      std::vector<std::string> list;
+      bool ok = true;
+      auto add = [&](const toml::node& n) {
+        auto s = n.as_string();
+        if (!s || s->get().empty()) {
+          ok = false;
+          return;
+        }
+        fs::path p(s->get());
+        if (p.is_relative() && !path_.empty()) p = fs::path(path_).parent_path() / p;
+        list.push_back(p.lexically_normal().generic_string());
+      };
+      if (auto a = paths.as_array()) {
+        for (const auto& e : *a) add(e);
+      } else {
+        add(paths);
+      }
+      if (!ok || list.empty()) {
+        error(paths, "seeds." + profile + " must be a path or a non-empty array of paths (files or folders)");
+        continue;
+      }
+      out_.seeds[profile] = std::move(list);
     }
   }
 

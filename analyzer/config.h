@@ -38,6 +38,10 @@ struct Config {
   // Spans between these delimiters are templating, not SQL: each is replaced by an identifier of
   // the same length before parsing (template_placeholders in .pgsafe.toml; empty: off).
   std::vector<TemplateDelimiters> template_placeholders;
+  // [seeds]: profile name -> seed files or folders (relative to the config file's folder), loaded
+  // in name order by `pgsafe reset --seed P` and `pgsafe seed --profile P`. A profile not named
+  // here is the folder seeds/<profile>/ beside the config file.
+  std::map<std::string, std::vector<std::string>> seeds;
 };
 
 struct ConfigError {

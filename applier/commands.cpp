@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "applier/conninfo.h"
+#include "applier/devdata.h"
+#include "applier/devserver.h"
 #include "applier/session.h"
 
 namespace pgsafe::applier {
@@ -16,6 +18,20 @@ struct Args {
   StatusOptions status;
   RepairOptions repair;
   DriftOptions drift;
+  dev::DevOptions dev;
+  ResetOptions reset;
+  SeedOptions seed;
+  std::string reset_seed_profile;
+  std::string keep_tables;
+  uint64_t generate_rows = 0;
+  std::string seed_tables;
+  CLI::App* dev_cmd = nullptr;
+  std::vector<CLI::App*> dev_actions;
+  CLI::App* reset_cmd = nullptr;
+  CLI::Option* keep_opt = nullptr;
+  CLI::Option* reset_seed_opt = nullptr;
+  CLI::App* seed_cmd = nullptr;
+  CLI::Option* generate_opt = nullptr;
   CLI::App* drift_cmd = nullptr;
   CLI::App* apply_cmd = nullptr;
   CLI::App* status_cmd = nullptr;
@@ -59,6 +75,81 @@ void register_drift(Args& a, CLI::App& app) {
   a.drift_cmd->footer(
       "Exit codes: 0 no drift, 1 drift found, 2 usage/config (an existing --emit-migration file included), "
       "5 connection/authentication or the catalog could not be read.");
+}
+
+std::vector<std::string> comma_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : s) {
+    if (c == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (c != ' ') {
+      item += c;
+    }
+  }
+  if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+void register_dev(Args& a, CLI::App& app) {
+  a.dev_cmd = app.add_subcommand("dev", "Run the project's local PostgreSQL (start, stop, status, url, destroy)");
+  a.dev_cmd->require_subcommand(1);
+  a.dev_cmd->add_option("--config,-c", a.dev.config, "Config file (its folder is the project; default: nearest .pgsafe.toml)");
+  struct Action {
+    const char* name;
+    const char* help;
+  };
+  for (Action act : {Action{"start", "Create (the first time) and start the dev server; prints its URL"},
+                     Action{"stop", "Stop the dev server (fast shutdown); its data stays"},
+                     Action{"status", "Whether the dev server runs, its port, data size and migrations applied"},
+                     Action{"url", "Print the dev server's URL only (export DATABASE_URL=$(pgsafe dev url))"},
+                     Action{"destroy", "Stop the dev server and delete its data"}}) {
+    CLI::App* sub = a.dev_cmd->add_subcommand(act.name, act.help);
+    sub->callback([&a, name = std::string(act.name)] { a.dev.action = name; });
+    if (std::string(act.name) == "status") sub->add_option("--format,-f", a.dev.format, "text or json")->capture_default_str();
+    if (std::string(act.name) == "url") sub->add_flag("--tcp", a.dev.tcp, "The localhost TCP URL with the generated password");
+    if (std::string(act.name) == "destroy") sub->add_flag("--yes,-y", a.dev.yes, "Do not ask");
+    a.dev_actions.push_back(sub);
+  }
+  a.dev_cmd->footer("Exit codes: 0 done (status: running), 2 usage, 3 status/url: not running, 5 the server could not be "
+                    "made, started or stopped.");
+}
+
+void register_reset(Args& a, CLI::App& app) {
+  a.reset_cmd = app.add_subcommand(
+      "reset", "Rebuild a local database: drop what the migrations made, apply them all, load kept rows and seeds");
+  add_common(a.reset_cmd, a.reset);
+  a.reset_seed_opt = a.reset_cmd->add_option("--seed", a.reset_seed_profile,
+                                             "Seed profile to load after the migrations: dev (default), test, none, or "
+                                             "another [seeds] profile");
+  a.keep_opt = a.reset_cmd
+                   ->add_option("--keep-data", a.keep_tables,
+                                "Keep the rows (of every table, or of TABLE,...) and load them back after the migrations")
+                   ->expected(0, 1);
+  a.reset_cmd->add_flag("--yes,-y", a.reset.yes, "Do not ask (required when stdin is not a terminal)");
+  a.reset_cmd->add_option("--lock-wait", a.reset.lock_wait, "Seconds to wait for another applier's lock (0 to 86400)")
+      ->capture_default_str()
+      ->check(seconds());
+  a.reset_cmd->footer(
+      "Refuses a database that is not local (not a Unix socket, localhost, 127.0.0.1 or ::1) or is tagged as anything "
+      "but local, dev or test, whatever the flags.\nExit codes: 0 done, 1 lint gate refused a migration or a seed, 2 usage, "
+      "4 lock wait timed out, 5 connection, 6 a migration or the seed failed, 9 not a local development database.");
+}
+
+void register_seed(Args& a, CLI::App& app) {
+  a.seed_cmd = app.add_subcommand("seed", "Load a seed profile, or rows generated from the schema, into a local database");
+  add_common(a.seed_cmd, a.seed);
+  a.seed_cmd->add_option("--profile", a.seed.profile, "Seed profile: dev (default), test, or another [seeds] profile");
+  a.generate_opt = a.seed_cmd->add_option("--generate", a.generate_rows, "Generate N rows per table from the schema")
+                       ->check(CLI::Range(uint64_t{1}, uint64_t{10000000}));
+  a.seed_cmd->add_option("--table", a.seed_tables, "With --generate: only these tables (T,...)");
+  a.seed_cmd->add_option("--seed", a.seed.seed, "With --generate: the random seed (same seed, same rows)")->capture_default_str();
+  a.seed_cmd->add_option("--out", a.seed.out, "With --generate: write the SQL to FILE (- for stdout) instead of loading it");
+  a.seed_cmd->add_option("--format,-f", a.seed.format, "text or json")->capture_default_str();
+  a.seed_cmd->footer(
+      "Loads only into a local development database (exit 9 otherwise).\nExit codes: 0 done, 1 lint refused a seed file, "
+      "2 usage, 5 connection, 6 the seed (or a generated table) failed and was rolled back, 9 not local.");
 }
 
 }  // namespace
@@ -112,6 +203,9 @@ void register_commands(CLI::App& app) {
       ->capture_default_str()
       ->check(seconds());
   register_drift(a, app);
+  register_dev(a, app);
+  register_reset(a, app);
+  register_seed(a, app);
 }
 
 bool dispatch(CLI::App& app, int& code) {
@@ -126,6 +220,23 @@ bool dispatch(CLI::App& app, int& code) {
   }
   if (a.drift_cmd && *a.drift_cmd) {
     code = run_drift(a.drift, std::cout, std::cerr);
+    return true;
+  }
+  if (a.dev_cmd && *a.dev_cmd) {
+    code = dev::run_dev(a.dev, std::cout, std::cerr);
+    return true;
+  }
+  if (a.reset_cmd && *a.reset_cmd) {
+    if (a.reset_seed_opt->count()) a.reset.seed = a.reset_seed_profile;
+    a.reset.keep_data = a.keep_opt->count() > 0;
+    a.reset.keep_tables = comma_list(a.keep_tables);
+    code = run_reset(a.reset, std::cout, std::cerr);
+    return true;
+  }
+  if (a.seed_cmd && *a.seed_cmd) {
+    if (a.generate_opt->count()) a.seed.generate = static_cast<size_t>(a.generate_rows);
+    a.seed.tables = comma_list(a.seed_tables);
+    code = run_seed(a.seed, std::cout, std::cerr);
     return true;
   }
   if (a.repair_cmd && *a.repair_cmd) {

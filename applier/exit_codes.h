@@ -12,5 +12,8 @@ inline constexpr int kConnection = 5;   // could not connect or authenticate
 inline constexpr int kFailed = 6;       // a migration failed and was rolled back
 inline constexpr int kInterrupted = 7;  // a non-transactional migration is running/failed: repair needed
 inline constexpr int kApproval = 8;     // approval required, or the approved plan hash is not the current plan
+// reset, seed: the database is not a local development database (another host, or tagged
+// staging/production): refused whatever the flags
+inline constexpr int kNotLocal = 9;
 
 }  // namespace pgsafe::applier::exit_code

@@ -7,16 +7,21 @@
 #include <regex>
 
 #include "applier/conninfo.h"
+#include "applier/devserver.h"
 
 namespace pgsafe::applier {
 
 std::string application_name() { return std::string("pgsafe/") + PGSAFE_VERSION; }
 
-std::string conninfo_of(const CommonOptions& opts) {
-  if (opts.db) return *opts.db;
-  if (const char* url = std::getenv("DATABASE_URL"); url && *url) return url;
-  return "";
+ConnSource resolve_conninfo(const CommonOptions& opts) {
+  if (opts.db) return {*opts.db, "--db", false};
+  if (const char* url = std::getenv("DATABASE_URL"); url && *url) return {url, "$DATABASE_URL", false};
+  if (auto server = dev::load_server(dev::project_root(opts.config)); server && dev::running(*server))
+    return {dev::socket_url(*server), "the project's dev server (pgsafe dev start)", true};
+  return {"", "libpq's PG* environment", false};
 }
+
+std::string conninfo_of(const CommonOptions& opts) { return resolve_conninfo(opts).conninfo; }
 
 void print_error(std::ostream& err, const std::string& message) { err << "pgsafe: error: " << message << "\n"; }
 
@@ -40,7 +45,8 @@ int open_history_snapshot(const CommonOptions& opts, Connection& conn, History& 
 
 bool open_connection(const CommonOptions& opts, Connection& conn, std::ostream& err, std::string* error_out) {
   ConnectOptions co;
-  co.conninfo = conninfo_of(opts);
+  ConnSource source = resolve_conninfo(opts);
+  co.conninfo = source.conninfo;
   co.connect_timeout = opts.connect_timeout;
   co.wait_seconds = opts.wait;
   co.application_name = application_name();
@@ -59,6 +65,12 @@ bool open_connection(const CommonOptions& opts, Connection& conn, std::ostream& 
   }
   conn = std::move(r.conn);
   prepare_session(conn);
+  // Said whenever the database was not named on the command line: which one this is.
+  static bool said = false;  // once per process (apply opens a second connection for its lock)
+  if (source.label != "--db" && !said) {
+    err << "pgsafe: database: " << source.label << ", " << r.target << "\n";
+    said = true;
+  }
   return true;
 }
 
@@ -89,10 +101,9 @@ bool check_common(const CommonOptions& opts, std::ostream& err) {
   }
   if (!check_seconds("--wait", opts.wait, err)) return false;
   // The connection string, before anything could echo it.
-  std::string source = opts.db ? "--db" : "$DATABASE_URL";
-  std::string conninfo = conninfo_of(opts);
-  if (opts.db || !conninfo.empty()) {
-    if (auto problem = check_conninfo(conninfo, source)) {
+  ConnSource source = resolve_conninfo(opts);
+  if (opts.db || !source.conninfo.empty()) {
+    if (auto problem = check_conninfo(source.conninfo, source.label)) {
       print_error(err, *problem);
       return false;
     }

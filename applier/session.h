@@ -12,8 +12,15 @@ namespace pgsafe::applier {
 std::string application_name();  // pgsafe/<version>
 // The longest --wait or --lock-wait, in seconds: a day.
 inline constexpr double kMaxWaitSeconds = 86400;
-// --db, else $DATABASE_URL, else "" (libpq's PG* variables).
-std::string conninfo_of(const CommonOptions& opts);
+// Which database a command uses: --db, else $DATABASE_URL, else the project's running dev server
+// (pgsafe dev start), else "" (libpq's own PG* variables). label names the source in messages.
+struct ConnSource {
+  std::string conninfo;
+  std::string label;
+  bool dev_server = false;
+};
+ConnSource resolve_conninfo(const CommonOptions& opts);
+std::string conninfo_of(const CommonOptions& opts);  // resolve_conninfo(opts).conninfo
 // Connect or explain why not (password never shown). False after printing to err.
 bool open_connection(const CommonOptions& opts, Connection& conn, std::ostream& err, std::string* error_out = nullptr);
 // Per-session settings pgsafe relies on; called after connecting and after each DISCARD ALL.

@@ -40,6 +40,9 @@ constexpr ApplierCommand kApplierCommands[] = {
     {"status", "Show which migrations are applied, pending, modified or missing"},
     {"repair", "Fix the history by hand, with a reason, in the audit log"},
     {"drift", "Compare the live schema with the applied migrations (changes made by hand)"},
+    {"dev", "Run the project's local PostgreSQL (start, stop, status, url, destroy)"},
+    {"reset", "Rebuild a local database: drop what the migrations made, apply them all, load kept rows and seeds"},
+    {"seed", "Load a seed profile, or rows generated from the schema, into a local database"},
 };
 constexpr const char* kApplierExecutable = "pgsafe-apply";
 
