@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the test binaries: run the real pgsafe binary, lint in-memory files, paths.
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +25,24 @@ struct ProcessResult {
 // Run the pgsafe binary with args (no shell), optional stdin, in cwd (default: repo root).
 ProcessResult run_pgsafe(const std::vector<std::string>& args, const std::string& stdin_data = "",
                          const std::string& cwd = "");
+// Sets (or, with nullopt, unsets) an environment variable for one scope: the test binary's
+// children inherit it otherwise.
+struct ScopedEnv {
+  std::string name;
+  std::optional<std::string> old;
+  ScopedEnv(const char* n, const std::optional<std::string>& value) : name(n) {
+    if (const char* o = std::getenv(n)) old = o;
+    if (value) setenv(n, value->c_str(), 1);
+    else unsetenv(n);
+  }
+  ~ScopedEnv() {
+    if (old) setenv(name.c_str(), old->c_str(), 1);
+    else unsetenv(name.c_str());
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+};
+
 ProcessResult run_command(const std::vector<std::string>& argv, const std::string& stdin_data = "",
                           const std::string& cwd = "", int timeout_seconds = 600);
 

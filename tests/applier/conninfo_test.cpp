@@ -10,8 +10,10 @@
 #include "applier/conninfo.h"
 #include "applier/pg.h"
 #include "applier/session.h"
+#include "tests/support.h"
 
 using namespace pgsafe::applier;
+using pgsafe::test::ScopedEnv;
 
 namespace {
 
@@ -22,19 +24,6 @@ std::string problem(const std::string& conninfo) {
   return p ? *p : std::string("<accepted>");
 }
 
-// Sets an environment variable for one scope (the test binary's children inherit it otherwise).
-struct ScopedEnv {
-  std::string name;
-  std::optional<std::string> old;
-  ScopedEnv(const char* n, const char* value) : name(n) {
-    if (const char* o = std::getenv(n)) old = o;
-    setenv(n, value, 1);
-  }
-  ~ScopedEnv() {
-    if (old) setenv(name.c_str(), old->c_str(), 1);
-    else unsetenv(name.c_str());
-  }
-};
 
 }  // namespace
 

@@ -39,18 +39,6 @@ std::string joined(const std::vector<std::string>& args) {
   return out;
 }
 
-struct ScopedEnv {
-  std::string name;
-  std::optional<std::string> old;
-  ScopedEnv(const char* n, const std::string& value) : name(n) {
-    if (const char* o = std::getenv(n)) old = o;
-    setenv(n, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old) setenv(name.c_str(), old->c_str(), 1);
-    else unsetenv(name.c_str());
-  }
-};
 
 }  // namespace
 
