@@ -614,7 +614,22 @@ int Dev::destroy() {
 
 bool find_binaries(Binaries& out, std::string& why, std::optional<int> want_major) {
   std::vector<std::pair<fs::path, std::string>> candidates;
-  if (const char* env = std::getenv("PGSAFE_PG_BIN"); env && *env) candidates.push_back({env, "$PGSAFE_PG_BIN"});
+  if (const char* env = std::getenv("PGSAFE_PG_BIN"); env && *env) {
+    // Named by the user: that one or none, never a silent fallback to another installation.
+    int major = 0;
+    std::string version;
+    if (!complete(env) || !version_of(env, major, version)) {
+      why = std::string("$PGSAFE_PG_BIN is ") + env + ", which does not hold PostgreSQL's initdb, pg_ctl and postgres";
+      return false;
+    }
+    if (want_major && major != *want_major) {
+      why = std::string("$PGSAFE_PG_BIN holds PostgreSQL ") + version + ", but the dev server's data was made by PostgreSQL " +
+            std::to_string(*want_major) + "; point it at that version, or start over with `pgsafe dev destroy`";
+      return false;
+    }
+    out = {env, major, version, "$PGSAFE_PG_BIN"};
+    return true;
+  }
   std::vector<std::pair<int, fs::path>> debian;
   std::error_code ec;
   for (fs::directory_iterator it("/usr/lib/postgresql", ec), end; !ec && it != end; it.increment(ec)) {
