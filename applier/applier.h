@@ -32,6 +32,10 @@ struct ApplyOptions : CommonOptions {
   double lock_wait = 60;                   // seconds to poll for the migration lock
   std::string lock_timeout = "10s";        // SET LOCAL lock_timeout for each file
   std::string statement_timeout = "1h";    // SET LOCAL statement_timeout for each file
+  // Set by `pgsafe reset` only (no flag): the database was just emptied of what the migrations
+  // made, so relations left in other schemas (a platform's auth or storage) are not migrations
+  // applied without history.
+  bool after_reset = false;
 };
 
 struct StatusOptions : CommonOptions {

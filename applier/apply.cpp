@@ -226,7 +226,7 @@ int ApplyRun::read_and_check(History& history, std::vector<Entry>& entries, Plan
                 " already has some");
     return exit_code::kValidation;
   }
-  if (no_history && !o_.baseline) {
+  if (no_history && !o_.baseline && !o_.after_reset) {
     long long count = 0;
     std::vector<std::string> examples;
     if (!store_->user_relations(count, examples, e)) {

@@ -56,7 +56,7 @@ CLI::Validator seconds() {
 }
 
 void add_common(CLI::App* cmd, CommonOptions& o) {
-  cmd->add_option("--db", o.db, "libpq URL or conninfo (default: $DATABASE_URL, then PG* variables)");
+  cmd->add_option("--db", o.db, "libpq URL or conninfo (default: $DATABASE_URL, then the project's dev server, then PG* variables)");
   cmd->add_option("--dir", o.dir, "Migrations folder (default: migrations_dir, supabase/migrations, migrations)");
   cmd->add_option("--config,-c", o.config, "Config file (default: nearest .pgsafe.toml)");
   cmd->add_option("--history-schema", o.history_schema, "Schema of the history tables")->capture_default_str();

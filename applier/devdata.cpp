@@ -70,6 +70,22 @@ std::string quote_q(const std::string& schema, const std::string& name) {
   return quote_ident(schema) + "." + quote_ident(name);
 }
 
+// COMMIT that fails when the transaction did not commit: a COMMIT of an aborted transaction
+// "succeeds" with the tag ROLLBACK.
+bool commit(Connection& conn, PgError& e) {
+  if (PQtransactionStatus(conn.get()) == PQTRANS_INERROR) {
+    e.message = "an earlier statement failed, so the transaction was rolled back";
+    return false;
+  }
+  Result r = conn.exec("COMMIT", &e);
+  if (!r) return false;
+  if (std::string(PQcmdStatus(r.get())) != "COMMIT") {
+    e.message = "the transaction was rolled back";
+    return false;
+  }
+  return true;
+}
+
 // COPY ... TO STDOUT into a file; rows copied, or -1 with err.
 long long copy_out(Connection& conn, const std::string& sql, std::ostream& to, PgError& err) {
   Result r(PQexec(conn.get(), sql.c_str()));
@@ -109,7 +125,11 @@ bool copy_in(Connection& conn, const std::string& sql, const std::string& data, 
     err = error_of(r.get(), conn.get());
     return false;
   }
-  bool sent = data.empty() || PQputCopyData(conn.get(), data.data(), static_cast<int>(data.size())) == 1;
+  bool sent = true;
+  for (size_t at = 0; sent && at < data.size(); at += 1 << 20) {
+    size_t n = std::min<size_t>(1 << 20, data.size() - at);
+    sent = PQputCopyData(conn.get(), data.data() + at, static_cast<int>(n)) == 1;
+  }
   PQputCopyEnd(conn.get(), sent ? nullptr : "pgsafe could not send the rows");
   bool ok = true;
   while (Result res{PQgetResult(conn.get())}) {
@@ -138,8 +158,10 @@ void database_objects(const LocalSet& local, DropPlan& plan) {
   std::set<std::string> seen;
   for (const auto& m : local.migrations)
     for (const auto& s : m.statements) {
-      if (s.summary.kind != "CREATE PUBLICATION" && s.summary.kind != "CREATE EVENT TRIGGER") continue;
       std::string text = m.statement_text(s);
+      std::string lower = text.substr(0, 400);
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      if (lower.find("publication") == std::string::npos && lower.find("event") == std::string::npos) continue;
       // Comments before the statement belong to it: skip them.
       size_t at = 0;
       while (at < text.size()) {
@@ -157,26 +179,54 @@ void database_objects(const LocalSet& local, DropPlan& plan) {
     }
 }
 
+// "schema.name" of what a CREATE statement makes, as the catalog keys it (unqualified: public).
+std::string created_key(const std::string& written) {
+  std::string key = written;
+  key.erase(std::remove(key.begin(), key.end(), '"'), key.end());
+  if (key.find('.') == std::string::npos) key = "public." + key;
+  std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+  return key;
+}
+
 DropPlan drop_plan(const LocalSet& local, const Catalog& catalog, const std::string& history_schema) {
   DropPlan p;
   std::set<std::string> schemas{"public", history_schema};
   for (const auto& [name, s] : catalog.schemas()) schemas.insert(name);
   for (const char* system : {"pg_catalog", "information_schema", "pg_toast"}) schemas.erase(system);
   p.schemas.assign(schemas.begin(), schemas.end());
-  for (const auto& [name, e] : catalog.extensions()) p.extensions.push_back(name);
+  // Outside those schemas only what a migration CREATEs is dropped: a table a migration merely
+  // alters (ALTER TABLE auth.users ADD COLUMN ...) belongs to someone else and keeps its rows.
+  std::set<std::string> created_tables, created_views;
+  static const std::regex ext(R"(^\s*create\s+extension\s+(?!if\s+not\s+exists)("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$-]*))",
+                              std::regex::icase);
+  std::set<std::string> plain_extensions;
+  for (const auto& m : local.migrations)
+    for (const auto& st : m.statements) {
+      const std::string& kind = st.summary.kind;
+      if (kind == "CREATE TABLE" && !st.summary.tables.empty()) created_tables.insert(created_key(st.summary.tables[0]));
+      if ((kind == "CREATE VIEW" || kind == "CREATE MATERIALIZED VIEW") && !st.summary.tables.empty())
+        created_views.insert(created_key(st.summary.tables[0]));
+      if (kind == "CREATE EXTENSION") {
+        std::smatch mt;
+        std::string text = m.statement_text(st);
+        if (std::regex_search(text, mt, ext)) {
+          std::string name = mt[1].str();
+          if (name.size() > 1 && name.front() == '"') name = name.substr(1, name.size() - 2);
+          plain_extensions.insert(name);
+        }
+      }
+    }
+  // An extension created without IF NOT EXISTS fails when it runs again: dropped (it did not
+  // exist before, or that migration could not have run). One created IF NOT EXISTS stays.
+  for (const auto& [name, e] : catalog.extensions())
+    if (plain_extensions.count(name)) p.extensions.push_back(name);
   auto outside = [&](const std::string& schema) { return !schemas.count(schema) && schema != "pg_catalog"; };
   for (const auto& [key, v] : catalog.views())
-    if (outside(v.schema)) p.statements.push_back("DROP VIEW IF EXISTS " + quote_q(v.schema, v.name) + " CASCADE");
+    if (outside(v.schema) && created_views.count(created_key(v.schema + "." + v.name)))
+      p.statements.push_back("DROP VIEW IF EXISTS " + quote_q(v.schema, v.name) + " CASCADE");
   for (const auto& [key, t] : catalog.tables())
-    if (outside(t.schema)) p.statements.push_back("DROP TABLE IF EXISTS " + quote_q(t.schema, t.name) + " CASCADE");
-  for (const auto& [key, f] : catalog.functions())
-    if (outside(f.schema)) {
-      std::string args;
-      for (const auto& a : f.arg_types) args += (args.empty() ? "" : ", ") + a;
-      p.statements.push_back("DROP FUNCTION IF EXISTS " + quote_q(f.schema, f.name) + "(" + args + ") CASCADE");
-    }
-  for (const auto& [key, t] : catalog.types())
-    if (outside(t.schema)) p.statements.push_back("DROP TYPE IF EXISTS " + quote_q(t.schema, t.name) + " CASCADE");
+    if (outside(t.schema) && created_tables.count(created_key(t.schema + "." + t.name)))
+      p.statements.push_back("DROP TABLE IF EXISTS " + quote_q(t.schema, t.name) + " CASCADE");
   database_objects(local, p);
   return p;
 }
@@ -276,9 +326,21 @@ int Reset::keep(Connection& conn, const DropPlan& plan, std::vector<Kept>& kept)
     print_error(err_, "cannot create " + keep_dir_ + " for the kept rows: " + ec.message() + "; nothing was changed");
     return exit_code::kUsage;
   }
+  if (!chosen.empty()) {
+    std::string names;
+    for (const auto& c : chosen) names += (names.empty() ? "" : ", ") + quote_q(c.schema, c.name);
+    if (!conn.exec("LOCK TABLE " + names + " IN SHARE MODE", &e)) {
+      print_error(err_, "cannot lock the tables to keep against writes: " + e.message + "; nothing was changed");
+      return exit_code::kConnection;
+    }
+  }
   json manifest = json::array();
+  int number = 0;
   for (const auto& c : chosen) {
-    Kept k{c.schema, c.name, {}, 0, keep_dir_ + "/" + c.schema + "." + c.name + ".tsv"};
+    // Numbered files: a table's name may hold '/' or '.', which a file name must not confuse.
+    char numbered[32];
+    std::snprintf(numbered, sizeof numbered, "/%04d.tsv", ++number);
+    Kept k{c.schema, c.name, {}, 0, keep_dir_ + numbered};
     Result cols = conn.exec_params(
         "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
         "AND attgenerated = '' ORDER BY attnum",
@@ -395,10 +457,11 @@ KeepOutcome Reset::load_one(Connection& conn, const Kept& k) {
   conn.exec("ROLLBACK TO SAVEPOINT pgsafe_keep");
   conn.exec("ALTER TABLE " + target + " DISABLE TRIGGER USER");
   fs::create_directories(keep_dir_ + "/rejected");
-  r.rejected_file = keep_dir_ + "/rejected/" + k.qualified() + ".tsv";
+  std::string base = fs::path(k.file).stem().string();
+  r.rejected_file = keep_dir_ + "/rejected/" + base + ".tsv";
   std::ofstream rejected(r.rejected_file, std::ios::binary);
-  std::ofstream reasons(keep_dir_ + "/rejected/" + k.qualified() + ".errors.txt");
-  reasons << "# columns: ";
+  std::ofstream reasons(keep_dir_ + "/rejected/" + base + ".errors.txt");
+  reasons << "# " << k.qualified() << "\n# columns: ";
   for (size_t j = 0; j < keep_fields.size(); ++j) reasons << (j ? "\t" : "") << k.columns[keep_fields[j]];
   reasons << "\n";
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -462,14 +525,28 @@ std::vector<KeepOutcome> Reset::load_kept(Connection& conn, const std::vector<Ke
           "AND pg_get_serial_sequence($1, a.attname) IS NOT NULL",
           {target});
       if (seqs)
-        for (int i = 0; i < PQntuples(seqs.get()); ++i)
-          conn.exec_params("SELECT setval($1::regclass, m) FROM (SELECT max(" + quote_ident(field(seqs.get(), i, 0)) +
-                               ")::bigint AS m FROM " + target + ") s WHERE m IS NOT NULL",
-                           {field(seqs.get(), i, 1)});
+        for (int i = 0; i < PQntuples(seqs.get()); ++i) {
+          // Within the sequence's bounds (a kept id 0 is below a serial's MINVALUE of 1): a
+          // failure here must not abort the transaction that holds every loaded row.
+          conn.exec("SAVEPOINT pgsafe_seq");
+          PgError se;
+          if (conn.exec_params("SELECT setval(s.seq, greatest(m, q.min_value)) FROM (SELECT $1::regclass AS seq, max(" +
+                                   quote_ident(field(seqs.get(), i, 0)) + ")::bigint AS m FROM " + target +
+                                   ") s JOIN pg_sequences q ON format('%I.%I', q.schemaname, q.sequencename)::regclass = s.seq "
+                                   "WHERE m IS NOT NULL AND m <= q.max_value",
+                               {field(seqs.get(), i, 1)}, &se))
+            conn.exec("RELEASE SAVEPOINT pgsafe_seq");
+          else {
+            conn.exec("ROLLBACK TO SAVEPOINT pgsafe_seq");
+            err_ << "pgsafe: warning: could not move " << field(seqs.get(), i, 1) << " past the kept rows: " << se.message
+                 << "\n";
+          }
+        }
     }
   }
   PgError e;
-  if (!conn.exec("COMMIT", &e)) {
+  if (!commit(conn, e)) {
+    conn.exec("ROLLBACK");
     print_error(err_, "the kept rows could not be committed: " + e.message + "; they are all in " + keep_dir_);
     for (auto& o : outcomes) {
       o.rejected = o.kept;
@@ -560,11 +637,19 @@ int Reset::run() {
     return lock.outcome == LockOutcome::TimedOut ? exit_code::kLockTimeout : exit_code::kConnection;
   }
 
+  // The rows kept and the drop are one transaction: the tables are locked against writes first,
+  // so a row written meanwhile is neither lost between the copy and the drop nor half-kept.
+  PgError e;
+  if (!conn.exec("BEGIN", &e)) {
+    print_error(err_, "cannot start the reset: " + e.message);
+    return exit_code::kConnection;
+  }
   std::vector<Kept> kept;
-  auto t_keep = Clock::now();
   if (o_.keep_data)
-    if (int code = keep(conn, plan, kept)) return code;
-  long long keep_ms = ms_since(t_keep);
+    if (int code = keep(conn, plan, kept)) {
+      conn.exec("ROLLBACK");
+      return code;
+    }
 
   auto t_drop = Clock::now();
   long long relations = 0;
@@ -577,11 +662,6 @@ int Reset::run() {
             return l;
           }()}))
     relations = std::stoll(*n);
-  PgError e;
-  if (!conn.exec("BEGIN", &e)) {
-    print_error(err_, "cannot start the reset: " + e.message);
-    return exit_code::kConnection;
-  }
   size_t other_objects = 0;
   for (const auto& sql : plan.statements) {
     conn.exec("SAVEPOINT pgsafe_drop");
@@ -604,7 +684,7 @@ int Reset::run() {
               conn.exec(v15 ? "GRANT USAGE ON SCHEMA public TO PUBLIC" : "GRANT CREATE, USAGE ON SCHEMA public TO PUBLIC", &e) &&
               conn.exec("COMMENT ON SCHEMA public IS 'standard public schema'", &e);
   }
-  if (!dropped || !conn.exec("COMMIT", &e)) {
+  if (!dropped || !commit(conn, e)) {
     conn.exec("ROLLBACK");
     print_error(err_, "the drop failed and was rolled back: " + e.message + (e.hint.empty() ? "" : " (" + e.hint + ")") +
                           "; the database is as it was");
@@ -624,6 +704,7 @@ int Reset::run() {
   apply.format = "text";
   apply.env = environment.empty() ? "local" : environment;
   apply.lock_wait = o_.lock_wait;
+  apply.after_reset = true;
   std::ostringstream apply_out, apply_err;  // its progress lines repeat its report; shown when it fails
   int code = run_apply(apply, apply_out, apply_err);
   std::string text = apply_out.str();
@@ -676,7 +757,6 @@ int Reset::run() {
     out_ << "seed " << profile << ": no seed files (" << seeds.looked_in << ")\n";
   }
   out_ << "reset database \"" << database << "\" in " << seconds_text(ms_since(t0)) << "\n";
-  (void)keep_ms;
   return result;
 }
 
@@ -737,18 +817,42 @@ int open_local_database(const CommonOptions& opts, const std::string& what, Conn
     print_error(err, "refused: " + *why + "; " + what + ", so it runs only on a local development database");
     return exit_code::kNotLocal;
   }
-  History history;
+  // Every pgsafe history in the database has its say, whatever --history-schema names.
   PgError e;
-  HistoryStore store(conn, opts.history_schema);
-  if (!store.read(history, e)) {
-    print_error(err, "cannot read the history in schema " + opts.history_schema + ": " + e.message);
+  Result metas = conn.exec(
+      "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE c.relname = 'pgsafe_meta' AND c.relkind = 'r' ORDER BY 1",
+      &e);
+  if (!metas) {
+    print_error(err, "cannot look for pgsafe's history tables: " + e.message);
     return exit_code::kConnection;
   }
-  environment = history.meta.count("environment") ? history.meta.at("environment") : "";
-  if (!development_tag(environment)) {
-    print_error(err, "refused: this database is tagged '" + environment + "' (" + opts.history_schema +
-                         ".pgsafe_meta); " + what + ", so it never runs on a database tagged as anything but local, "
-                         "dev or test, whatever the flags");
+  bool tagged = false, has_history = false;
+  for (int i = 0; i < PQntuples(metas.get()); ++i) {
+    std::string schema = field(metas.get(), i, 0);
+    History h;
+    HistoryStore store(conn, schema);
+    if (!store.read(h, e)) {
+      print_error(err, "cannot read the history in schema " + schema + ": " + e.message);
+      return exit_code::kConnection;
+    }
+    has_history = has_history || !h.rows.empty() || h.events > 0;
+    std::string tag = h.meta.count("environment") ? h.meta.at("environment") : "";
+    if (!development_tag(tag)) {
+      print_error(err, "refused: this database is tagged '" + tag + "' (" + schema + ".pgsafe_meta); " + what +
+                           ", so it never runs on a database tagged as anything but local, dev or test, whatever the flags");
+      return exit_code::kNotLocal;
+    }
+    if (!tag.empty()) {
+      tagged = true;
+      if (schema == opts.history_schema || environment.empty()) environment = tag;
+    }
+  }
+  // A database with a migration history but no tag could be anything seen through a tunnel on
+  // localhost: it must have been tagged as a development database once.
+  if (has_history && !tagged) {
+    print_error(err, "refused: this database has a pgsafe history but is not tagged as a development database; " + what +
+                         ". If it is one, tag it once: pgsafe apply --env local");
     return exit_code::kNotLocal;
   }
   return exit_code::kOk;

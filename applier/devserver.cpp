@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,8 @@
 #include "applier/history.h"
 #include "applier/pg.h"
 #include "applier/session.h"
+
+#include <libpq-fe.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -44,7 +47,7 @@ struct Ran {
 
 // Run argv with stdin from /dev/null and its output captured in a file (never a pipe: the
 // postmaster pg_ctl starts must not hold anything of ours open), as `user` when we are root.
-Ran run_program(const std::vector<std::string>& argv, const std::string& user) {
+Ran run_program(const std::vector<std::string>& argv, const std::string& user, const std::string& cwd = "/") {
   Ran r;
   char tmpl[] = "/tmp/pgsafe-dev-XXXXXX";
   int fd = mkstemp(tmpl);
@@ -55,6 +58,7 @@ Ran run_program(const std::vector<std::string>& argv, const std::string& user) {
   unlink(tmpl);
   uid_t uid = 0;
   gid_t gid = 0;
+  std::string home;
   if (!user.empty()) {
     struct passwd* pw = getpwnam(user.c_str());
     if (!pw) {
@@ -64,6 +68,7 @@ Ran run_program(const std::vector<std::string>& argv, const std::string& user) {
     }
     uid = pw->pw_uid;
     gid = pw->pw_gid;
+    home = pw->pw_dir ? pw->pw_dir : "/";
   }
   pid_t pid = fork();
   if (pid < 0) {
@@ -81,8 +86,14 @@ Ran run_program(const std::vector<std::string>& argv, const std::string& user) {
         dprintf(2, "cannot become user %s: %s\n", user.c_str(), std::strerror(errno));
         _exit(126);
       }
+      setenv("HOME", home.c_str(), 1);
+      setenv("USER", user.c_str(), 1);
+      setenv("LOGNAME", user.c_str(), 1);
     }
-    if (chdir("/") != 0) _exit(126);
+    if (chdir(cwd.c_str()) != 0) {
+      dprintf(2, "cannot enter %s: %s\n", cwd.c_str(), std::strerror(errno));
+      _exit(126);
+    }
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -153,6 +164,41 @@ bool chown_to(const std::string& path, const std::string& user) {
   return pw && chown(path.c_str(), pw->pw_uid, pw->pw_gid) == 0;
 }
 
+uid_t uid_of(const std::string& user) {
+  if (user.empty()) return geteuid();
+  struct passwd* pw = getpwnam(user.c_str());
+  return pw ? pw->pw_uid : geteuid();
+}
+
+// Make dir (or take the one there) for `owner` with `mode`, refusing anything planted in its
+// place: a symbolic link, a file, or a folder of another user (these names are predictable, and
+// /tmp and /var/tmp are writable by all). Owner and mode are set through a handle opened without
+// following links. False with why.
+bool private_dir(const std::string& dir, const std::string& owner, mode_t mode, std::string& why) {
+  if (mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) {
+    why = "cannot create " + dir + ": " + std::strerror(errno);
+    return false;
+  }
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode) ||
+      (st.st_uid != geteuid() && st.st_uid != uid_of(owner))) {
+    if (fd >= 0) close(fd);
+    why = dir + " exists and is not a folder of this user's (a link, a file, or another user's folder): "
+                "refusing to use it; remove it if it is not yours to keep";
+    return false;
+  }
+  bool ok = true;
+  if (!owner.empty()) {
+    struct passwd* pw = getpwnam(owner.c_str());
+    ok = pw && fchown(fd, pw->pw_uid, pw->pw_gid) == 0;
+  }
+  ok = ok && fchmod(fd, mode) == 0;
+  if (!ok) why = "cannot give " + dir + " to " + (owner.empty() ? std::string("this user") : owner) + ": " + std::strerror(errno);
+  close(fd);
+  return ok;
+}
+
 // Can `user` enter dir (every folder on the way)? Asked of the kernel by a child running as them.
 bool reachable_by(const std::string& dir, const std::string& user) {
   if (user.empty()) return true;
@@ -202,6 +248,26 @@ std::string hex_hash(const std::string& s) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return std::string(buf, 12);
+}
+
+std::string root_hash(const std::string& root) {
+  std::error_code ec;
+  return hex_hash(fs::weakly_canonical(root, ec).string());
+}
+
+// Where a project's server keeps its data: in the project, or (when the server's user cannot
+// enter the project) in /var/tmp under a name derived from the project's path.
+std::string project_home(const std::string& root) { return (fs::path(root) / ".pgsafe" / "dev").string(); }
+std::string fallback_home(const std::string& root) { return "/var/tmp/pgsafe-dev-" + root_hash(root); }
+
+// The socket folder: <home>/run, unless that path is too long for a socket (107 bytes with
+// "/.s.PGSQL.NNNNN") or holds characters unix_socket_directories cannot take (',', quotes,
+// backslashes): then a short folder in /tmp named after the project.
+std::string socket_dir_for(const std::string& home, const std::string& root) {
+  std::string run = home + "/run";
+  bool awkward = run.find_first_of(",\"'\\") != std::string::npos;
+  if (!awkward && run.size() + 16 <= sizeof(sockaddr_un{}.sun_path) - 1) return run;
+  return "/tmp/pgsafe-" + root_hash(root);
 }
 
 std::string random_password() {
@@ -301,36 +367,27 @@ bool Dev::create(Server& s, const Binaries& bins) {
                     "PostgreSQL refuses to run as root");
     return false;
   }
-  s.home = dev.string();
+  s.home = project_home(s.root);
+  std::string why;
   if (!s.server_user.empty()) {
     chmod(dev.c_str(), 0755);
     chmod(dev.parent_path().c_str(), 0755);
     if (!reachable_by(s.home, s.server_user)) {
       // A project under a private folder (/root, a 0700 temp dir): the server's user cannot
-      // enter it, so its data lives in /var/tmp, recorded in server.json.
-      s.home = "/var/tmp/pgsafe-dev-" + hex_hash(fs::weakly_canonical(s.root).string());
-      fs::create_directories(s.home, ec);
-      chmod(s.home.c_str(), 0755);
+      // enter it, so its data lives in /var/tmp, under a name derived from the project's path.
+      s.home = fallback_home(s.root);
+      if (!private_dir(s.home, "", 0755, why)) {
+        error_line(err, why);
+        return false;
+      }
       out << "note: " << s.server_user << " (the server's user) cannot enter " << s.root
           << "; the server's data lives in " << s.home << "\n";
     }
   }
-  fs::create_directories(s.home + "/run", ec);
-  if (ec) {
-    error_line(err, "cannot create " + s.home + "/run: " + ec.message());
-    return false;
-  }
-  chmod((s.home + "/run").c_str(), 0700);
-  // The socket path must fit sockaddr_un (107 bytes with ".s.PGSQL.NNNNN").
-  s.socket_dir = s.home + "/run";
-  if (s.socket_dir.size() + 16 > sizeof(sockaddr_un{}.sun_path) - 1) {
-    s.socket_dir = "/tmp/pgsafe-" + hex_hash(fs::weakly_canonical(s.root).string());
-    fs::create_directories(s.socket_dir, ec);
-    chmod(s.socket_dir.c_str(), 0700);
-  }
+  s.socket_dir = socket_dir_for(s.home, s.root);
   for (const auto& d : {s.home + "/run", s.socket_dir})
-    if (!chown_to(d, s.server_user)) {
-      error_line(err, "cannot give " + d + " to user " + s.server_user + ": " + std::strerror(errno));
+    if (!private_dir(d, s.server_user, 0700, why)) {
+      error_line(err, why);
       return false;
     }
   {
@@ -339,32 +396,43 @@ bool Dev::create(Server& s, const Binaries& bins) {
   chown_to(s.log_file(), s.server_user);
 
   std::string password = random_password();
-  {
-    std::ofstream pw(s.password_file(), std::ios::trunc);
-    pw << password << "\n";
-  }
-  chmod(s.password_file().c_str(), 0600);
+  auto write_secret = [&](const std::string& path, const std::string& owner) {
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    std::string line = password + "\n";
+    bool ok = fchmod(fd, 0600) == 0 && write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    if (ok && !owner.empty()) {
+      struct passwd* pw = getpwnam(owner.c_str());
+      ok = pw && fchown(fd, pw->pw_uid, pw->pw_gid) == 0;
+    }
+    close(fd);
+    return ok;
+  };
   // initdb reads the password from a file its user can read; removed right after.
   std::string pwfile = s.home + "/run/initdb-password";
-  {
-    std::ofstream pw(pwfile, std::ios::trunc);
-    pw << password << "\n";
+  if (!write_secret(pwfile, s.server_user)) {
+    error_line(err, "cannot write " + pwfile + ": " + std::strerror(errno));
+    return false;
   }
-  chmod(pwfile.c_str(), 0600);
-  chown_to(pwfile, s.server_user);
-  if (!fs::exists(s.data_dir())) {
-    fs::create_directories(s.data_dir(), ec);
-    chmod(s.data_dir().c_str(), 0700);
-    chown_to(s.data_dir(), s.server_user);
+  if (!fs::exists(s.data_dir()) && !private_dir(s.data_dir(), s.server_user, 0700, why)) {
+    error_line(err, why);
+    return false;
   }
   out << "creating the dev server's data in " << s.data_dir() << " (PostgreSQL " << bins.version << ")...\n"
       << std::flush;
-  Ran r = run_program({bins.bin_dir + "/initdb", "-D", s.data_dir(), "-U", s.user, "--pwfile=" + pwfile,
+  // Paths relative to home: pg_ctl and initdb hand theirs to a shell, and a project's folder
+  // name is not to be trusted with that.
+  Ran r = run_program({bins.bin_dir + "/initdb", "-D", "data", "-U", s.user, "--pwfile=run/initdb-password",
                        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C"},
-                      s.server_user);
+                      s.server_user, s.home);
   fs::remove(pwfile, ec);
   if (r.status != 0) {
     error_line(err, "initdb failed (exit " + std::to_string(r.status) + "):\n" + last_lines(r.output, 15));
+    return false;
+  }
+  // The password the cluster was made with, for `dev url --tcp`: written once initdb succeeded.
+  if (!write_secret(s.password_file(), "")) {
+    error_line(err, "cannot write " + s.password_file() + ": " + std::strerror(errno));
     return false;
   }
   // pgsafe's settings live in their own file, rewritten at each start (the port may change).
@@ -391,8 +459,8 @@ bool Dev::launch(Server& s, std::string& log_tail, bool& port_clash) {
   }
   chown_to(conf_path, s.server_user);
   auto before = fs::exists(s.log_file()) ? fs::file_size(s.log_file()) : 0;
-  Ran r = run_program({s.bin_dir + "/pg_ctl", "-D", s.data_dir(), "-l", s.log_file(), "-w", "-t", "60", "-s", "start"},
-                      s.server_user);
+  Ran r = run_program({s.bin_dir + "/pg_ctl", "-D", "data", "-l", "server.log", "-w", "-t", "60", "-s", "start"},
+                      s.server_user, s.home);
   if (r.status == 0) return true;
   std::string log = read_file(s.log_file());
   log = log.substr(std::min<size_t>(before, log.size()));
@@ -489,9 +557,13 @@ int Dev::stop() {
     out << "dev server is not running" << (s ? "" : " (none was created here: pgsafe dev start)") << "\n";
     return exit_code::kOk;
   }
+  if (s->bin_dir.empty()) {
+    error_line(err, "PostgreSQL " + std::to_string(s->major) + ", which runs the dev server, is no longer installed");
+    return exit_code::kConnection;
+  }
   auto t0 = std::chrono::steady_clock::now();
-  Ran r = run_program({s->bin_dir + "/pg_ctl", "-D", s->data_dir(), "-m", "fast", "-w", "-t", "60", "-s", "stop"},
-                      s->server_user);
+  Ran r = run_program({s->bin_dir + "/pg_ctl", "-D", "data", "-m", "fast", "-w", "-t", "60", "-s", "stop"},
+                      s->server_user, s->home);
   if (r.status != 0) {
     error_line(err, "pg_ctl stop failed (exit " + std::to_string(r.status) + "):\n" + last_lines(r.output, 10));
     return exit_code::kConnection;
@@ -593,9 +665,9 @@ int Dev::destroy() {
       return exit_code::kOk;
     }
   }
-  if (running(*s)) {
-    Ran r = run_program({s->bin_dir + "/pg_ctl", "-D", s->data_dir(), "-m", "immediate", "-w", "-t", "60", "-s", "stop"},
-                        s->server_user);
+  if (running(*s) && !s->bin_dir.empty()) {
+    Ran r = run_program({s->bin_dir + "/pg_ctl", "-D", "data", "-m", "immediate", "-w", "-t", "60", "-s", "stop"},
+                        s->server_user, s->home);
     if (r.status != 0) {
       error_line(err, "pg_ctl stop failed:\n" + last_lines(r.output, 10));
       return exit_code::kConnection;
@@ -649,7 +721,10 @@ bool find_binaries(Binaries& out, std::string& why, std::optional<int> want_majo
       if (!dir.empty() && dir[0] == '/' && executable(fs::path(dir) / "initdb")) candidates.push_back({dir, "PATH"});
   }
   std::vector<std::string> seen;
+  std::set<std::string> tried;
   for (const auto& [dir, how] : candidates) {
+    std::error_code cec;
+    if (!tried.insert(fs::weakly_canonical(dir, cec).string()).second) continue;
     if (!complete(dir)) continue;
     int major = 0;
     std::string version;
@@ -699,15 +774,20 @@ std::optional<Server> load_server(const std::string& root) {
   if (text.empty()) return std::nullopt;
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  s.home = j.value("home", "");
-  s.socket_dir = j.value("socket_dir", "");
+  // The record is a file in the project, which a repository could ship or a copy could carry:
+  // only its port and version are taken as they are. Folders must be this project's own (a
+  // project moved with its data keeps it); the programs and the user are found again.
+  std::string home = j.value("home", "");
+  if (home == project_home(root) || home == fallback_home(root)) s.home = home;
+  else if (fs::exists(project_home(root) + "/data/PG_VERSION")) s.home = project_home(root);
+  else return std::nullopt;
+  s.socket_dir = socket_dir_for(s.home, root);
   s.port = j.value("port", 0);
   s.major = j.value("major", 0);
-  s.bin_dir = j.value("bin_dir", "");
-  s.server_user = j.value("server_user", "");
-  s.database = j.value("database", "postgres");
-  s.user = j.value("user", "postgres");
-  if (s.home.empty() || s.socket_dir.empty()) return std::nullopt;
+  s.server_user = geteuid() == 0 ? server_account() : "";
+  Binaries bins;
+  std::string why;
+  if (s.major > 0 && find_binaries(bins, why, s.major)) s.bin_dir = bins.bin_dir;
   return s;
 }
 
@@ -715,12 +795,12 @@ bool running(const Server& s, int* pid_out) {
   std::ifstream in(s.data_dir() + "/postmaster.pid");
   long pid = 0;
   if (!(in >> pid) || pid <= 0) return false;
-  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
   if (pid_out) *pid_out = static_cast<int>(pid);
-  // A stale file whose pid was reused: the socket must answer too.
-  std::string sock = s.socket_dir + "/.s.PGSQL." + std::to_string(s.port);
-  struct stat st {};
-  return stat(sock.c_str(), &st) == 0;
+  // A stale file (after a crash) may name a pid that was reused: the server must answer.
+  std::string port = std::to_string(s.port);
+  const char* keys[] = {"host", "port", "dbname", "user", "connect_timeout", nullptr};
+  const char* values[] = {s.socket_dir.c_str(), port.c_str(), s.database.c_str(), s.user.c_str(), "3", nullptr};
+  return PQpingParams(keys, values, 0) == PQPING_OK;
 }
 
 std::string socket_url(const Server& s) {

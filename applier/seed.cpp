@@ -13,6 +13,8 @@
 #include "analyzer/engine.h"
 #include "analyzer/plan.h"
 #include "analyzer/verdict.h"
+#include <pg_query/pg_query.pb.h>
+
 #include "parser/parser.h"
 #include "parser/source_text.h"
 #include "applier/devdata.h"
@@ -99,6 +101,23 @@ std::vector<std::string> lint_seeds(const LocalSet& local, const SeedProfile& pr
       out.push_back(path + ": cannot read file");
       continue;
     }
+    // A seed runs inside pgsafe's transaction: its own BEGIN/COMMIT would commit part of it
+    // before a later error, breaking the all-or-nothing promise.
+    {
+      SourceText source(path, bytes);
+      parser::ParsedFile parsed = parser::parse_sql(source.text());
+      for (const auto& stmt : parsed.statements()) {
+        if (stmt.parent >= 0 || !stmt.node || !stmt.node->has_transaction_stmt()) continue;
+        auto kind = stmt.node->transaction_stmt().kind();
+        if (kind == pg_query::TRANS_STMT_SAVEPOINT || kind == pg_query::TRANS_STMT_RELEASE ||
+            kind == pg_query::TRANS_STMT_ROLLBACK_TO)
+          continue;
+        Position at = source.position(stmt.begin);
+        out.push_back(path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                      ": pgsafe-transaction-control: a seed profile runs in one transaction, all or nothing; "
+                      "remove BEGIN/COMMIT/ROLLBACK from seed files");
+      }
+    }
     MigrationFile f;
     f.path = path;
     f.name = fs::path(path).stem().string();
@@ -131,6 +150,10 @@ SeedRun run_seed_files(Connection& conn, const SeedProfile& profile, std::ostrea
   }
   std::string current;
   conn.on_notice([&](const std::string& m) { err << "pgsafe: " << current << ": " << m << "\n"; });
+  struct QuietAgain {  // the callback refers to this frame: removed on every way out
+    Connection& c;
+    ~QuietAgain() { c.on_notice(nullptr); }
+  } quiet_again{conn};
   for (const auto& path : profile.files) {
     current = path;
     bool ok = true;
@@ -166,9 +189,15 @@ SeedRun run_seed_files(Connection& conn, const SeedProfile& profile, std::ostrea
       }
       if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
         PgError pe = error_of(res.get(), conn.get());
+        if (pe.position == 0 && !pe.context.empty()) pe.message += " (" + pe.context + ")";
         r.error = where(pe.position) + ": " + pe.message + (pe.detail.empty() ? "" : " (" + pe.detail + ")") +
                   (pe.hint.empty() ? "" : "\n  hint: " + pe.hint);
         conn.exec("ROLLBACK");
+        return r;
+      }
+      if (PQtransactionStatus(conn.get()) != PQTRANS_INTRANS) {
+        conn.exec("ROLLBACK");
+        r.error = where(0) + ": this statement ended the seed's transaction; remove transaction control from seed files";
         return r;
       }
     }
@@ -178,11 +207,11 @@ SeedRun run_seed_files(Connection& conn, const SeedProfile& profile, std::ostrea
     r.rows = std::stoll(field(counts.get(), 0, 0));
     r.tables = static_cast<size_t>(std::stoll(field(counts.get(), 0, 1)));
   }
-  if (!conn.exec("COMMIT", &e)) {
-    r.error = "the seed could not be committed: " + e.message;
+  Result done = conn.exec("COMMIT", &e);
+  if (!done || std::string(PQcmdStatus(done.get())) != "COMMIT") {
+    r.error = "the seed could not be committed: " + (done ? std::string("the transaction was rolled back") : e.message);
     return r;
   }
-  conn.on_notice(nullptr);
   r.ok = true;
   return r;
 }

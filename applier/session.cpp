@@ -16,8 +16,13 @@ std::string application_name() { return std::string("pgsafe/") + PGSAFE_VERSION;
 ConnSource resolve_conninfo(const CommonOptions& opts) {
   if (opts.db) return {*opts.db, "--db", false};
   if (const char* url = std::getenv("DATABASE_URL"); url && *url) return {url, "$DATABASE_URL", false};
-  if (auto server = dev::load_server(dev::project_root(opts.config)); server && dev::running(*server))
-    return {dev::socket_url(*server), "the project's dev server (pgsafe dev start)", true};
+  // A project with a dev server uses it, running or not: falling through to PG* (often the
+  // machine's main cluster) because it was stopped would be a surprise.
+  if (auto server = dev::load_server(dev::project_root(opts.config)))
+    return {dev::socket_url(*server),
+            dev::running(*server) ? "the project's dev server (pgsafe dev start)"
+                                  : "the project's dev server, which is not running (start it: pgsafe dev start)",
+            true};
   return {"", "libpq's PG* environment", false};
 }
 
@@ -57,6 +62,8 @@ bool open_connection(const CommonOptions& opts, Connection& conn, std::ostream& 
       msg += "\n  hint: check the user and password in --db / DATABASE_URL (or ~/.pgpass)";
     else if (r.error.find("does not exist") != std::string::npos && r.error.find("database") != std::string::npos)
       msg += "\n  hint: create the database first (pgsafe never creates databases)";
+    else if (source.dev_server)
+      msg += "\n  hint: the project's dev server is not running: pgsafe dev start";
     else if (r.error.find("Connection refused") != std::string::npos || r.error.find("No such file") != std::string::npos)
       msg += "\n  hint: is the server running and accepting connections there? --wait SECONDS retries while it starts";
     print_error(err, msg);

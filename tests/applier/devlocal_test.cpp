@@ -190,13 +190,47 @@ TEST_CASE("reset refuses a database that is not local, or is tagged staging or p
     CHECK(s.exit_code == 9);
     CHECK(scalar(db, "SELECT count(*) FROM accounts") == "0");
   }
-  // The same database untagged, over 127.0.0.1: a local database a reset may rebuild.
+  // --history-schema cannot hide a tag: every pgsafe history in the database has its say.
+  {
+    std::string db = create_database("tagged_other");
+    REQUIRE(cli({"apply", "--db", url(db), "--env", "staging", "--dir", root + "/migrations"}, root).exit_code == 0);
+    ProcessResult r = cli({"reset", "--db", url(db), "--yes", "--history-schema", "elsewhere"}, root);
+    CHECK(r.exit_code == 9);
+    CHECK(has(r.err, "tagged 'staging' (pgsafe.pgsafe_meta)"));
+    CHECK(scalar(db, "SELECT count(*) FROM pgsafe.pgsafe_migrations") == "6");
+  }
+  // A database on 127.0.0.1 with a history but no tag could be a server behind a tunnel: refused
+  // until it is tagged as a development database once.
   std::string db = create_database("local_tcp");
   REQUIRE(cli({"apply", "--db", url(db), "--dir", root + "/migrations"}, root).exit_code == 0);
+  ProcessResult untagged = cli({"reset", "--db", url(db), "--yes", "--seed", "test"}, root);
+  CHECK(untagged.exit_code == 9);
+  CHECK(has(untagged.err, "pgsafe apply --env local"));
+  REQUIRE(cli({"apply", "--db", url(db), "--env", "local", "--dir", root + "/migrations"}, root).exit_code == 0);
+  // Relations in other schemas (a platform's, like Supabase's auth) survive and do not stop the
+  // re-apply; a table there that a migration only alters keeps its rows.
+  exec(db, "CREATE SCHEMA platform; CREATE TABLE platform.users (id bigint PRIMARY KEY); "
+           "INSERT INTO platform.users VALUES (1), (2)");
   ProcessResult r = cli({"reset", "--db", url(db), "--yes", "--seed", "test"}, root);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(scalar(db, "SELECT count(*) FROM accounts") == "2");
+  CHECK(scalar(db, "SELECT count(*) FROM platform.users") == "2");
+}
+
+TEST_CASE("dev: a server record naming folders that are not the project's is ignored", "[dev]") {
+  std::string root = saas_project("record");
+  std::string victim = temp_dir("dev-victim");
+  write_file(victim + "/precious", "keep me");
+  fs::create_directories(root + "/.pgsafe/dev");
+  write_file(root + "/.pgsafe/dev/server.json",
+             "{\"home\": \"" + victim + "\", \"socket_dir\": \"" + victim + "\", \"port\": 5432, \"major\": 15, "
+             "\"bin_dir\": \"/bin\", \"server_user\": \"\"}\n");
+  ProcessResult r = cli({"dev", "destroy", "--yes"}, root, 60);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "no dev server"));
+  CHECK(read_file(victim + "/precious") == "keep me");
+  CHECK(cli({"dev", "status"}, root, 60).exit_code == 3);
 }
 
 TEST_CASE("reset --keep-data: dropped columns, new required columns, rows that no longer fit", "[dev][reset]") {
@@ -208,8 +242,11 @@ TEST_CASE("reset --keep-data: dropped columns, new required columns, rows that n
           "legacy text, qty integer NOT NULL);\n"
           "CREATE TABLE tags (id bigint PRIMARY KEY, label text NOT NULL);\n"
           "CREATE TABLE notes (id bigint PRIMARY KEY, item_id bigint REFERENCES items (id), body text);\n"
-          "CREATE INDEX notes_item_id_idx ON notes (item_id);\n");
-  REQUIRE(do_apply(p, db).exit_code == 0);
+          "CREATE INDEX notes_item_id_idx ON notes (item_id);\n"
+          "CREATE TABLE lookup (id serial PRIMARY KEY, label text NOT NULL);\n");
+  REQUIRE(do_apply(p, db, {"--env", "local"}).exit_code == 0);
+  // id 0 is below the serial's MINVALUE: moving the sequence must not cost the other rows.
+  exec(db, "INSERT INTO lookup VALUES (0, 'none'), (5, 'five')");
   exec(db, "INSERT INTO items (name, legacy, qty) SELECT 'item ' || g, 'old', g * 1000 FROM generate_series(1, 40) g;"
            "INSERT INTO tags VALUES (1, 'red'), (2, 'blue');"
            "INSERT INTO notes SELECT g, g, 'note' FROM generate_series(1, 10) g;");
@@ -228,19 +265,21 @@ TEST_CASE("reset --keep-data: dropped columns, new required columns, rows that n
   CHECK(has(r.out, "public.items: 32/40; column(s) dropped by the migrations, values not loaded: legacy; 8 row(s) not loaded"));
   CHECK(has(r.out, "public.tags: 0/2; blocked: new NOT NULL column(s) without a default: color"));
   CHECK(has(r.out, "public.notes: 10/10"));
+  CHECK(has(r.out, "public.lookup: 2/2"));
+  CHECK(scalar(db, "INSERT INTO lookup (label) VALUES ('next') RETURNING id") == "6");
   CHECK(has(r.err, "10 kept row(s) could not be loaded"));
   CHECK(scalar(db, "SELECT count(*) FROM items") == "32");
   CHECK(scalar(db, "SELECT max(qty) FROM items") == "32000");
   CHECK(scalar(db, "SELECT count(*) FROM tags") == "0");
   // Nothing is lost silently: the rejected rows and the reasons are on disk, named in the output.
   std::smatch m;
-  REQUIRE(std::regex_search(r.out, m, std::regex("kept in (\\S+/rejected/public\\.items\\.tsv)")));
+  REQUIRE(std::regex_search(r.out, m, std::regex("public\\.items: [^\\n]*kept in (\\S+/rejected/[0-9]+\\.tsv)")));
   std::string rejected = read_file(m[1].str());
   CHECK(std::count(rejected.begin(), rejected.end(), '\n') == 8);
   CHECK(has(rejected, "33000"));
   std::string reasons = read_file(std::regex_replace(m[1].str(), std::regex("\\.tsv$"), ".errors.txt"));
   CHECK(has(reasons, "out of range for type smallint"));
-  REQUIRE(std::regex_search(r.out, m, std::regex("kept in (\\S+/public\\.tags\\.tsv)")));
+  REQUIRE(std::regex_search(r.out, m, std::regex("public\\.tags: [^\\n]*kept in (\\S+\\.tsv)")));
   CHECK(has(read_file(m[1].str()), "blue"));
   // The identity continues after the highest id loaded.
   CHECK(scalar(db, "INSERT INTO items (name, qty) VALUES ('new', 1) RETURNING id") == "33");
@@ -262,7 +301,7 @@ TEST_CASE("seed: profiles from [seeds], linted with the data rules, errors with 
   Project p = make_project("seed");
   std::string db = create_database("seed");
   p.write("20240101000001_t.sql", "CREATE TABLE t (id bigint PRIMARY KEY, v text NOT NULL);\n");
-  REQUIRE(do_apply(p, db).exit_code == 0);
+  REQUIRE(do_apply(p, db, {"--env", "dev"}).exit_code == 0);
   write_file(p.root + "/.pgsafe.toml", "exposed_schemas = []\n[seeds]\ndemo = [\"data/b.sql\", \"data/more\"]\n");
   fs::create_directories(p.root + "/data/more");
   write_file(p.root + "/data/b.sql", "INSERT INTO t VALUES (1, 'one');\n");
@@ -286,6 +325,13 @@ TEST_CASE("seed: profiles from [seeds], linted with the data rules, errors with 
              "-- pgsafe-ignore ban-truncate: the demo profile starts from an empty table\nTRUNCATE t CASCADE;\n"
              "INSERT INTO t VALUES (1, 'one');\n");
   CHECK(cli({"seed", "--profile", "demo", "--db", url(db), "--dir", p.dir()}, p.root).exit_code == 0);
+
+  // A seed's own BEGIN/COMMIT would commit part of it before a later error: refused.
+  write_file(p.root + "/data/more/3.sql", "BEGIN;\nINSERT INTO t VALUES (9, 'nine');\nCOMMIT;\n");
+  ProcessResult tx = cli({"seed", "--profile", "demo", "--db", url(db), "--dir", p.dir()}, p.root);
+  CHECK(tx.exit_code == 1);
+  CHECK(has(tx.err, "data/more/3.sql:1:1: pgsafe-transaction-control"));
+  fs::remove(p.root + "/data/more/3.sql");
 
   // A failing statement: its line and column, and nothing of the profile stays.
   write_file(p.root + "/data/more/2.sql", "INSERT INTO t VALUES (4, 'four');\n\nINSERT INTO t VALUES (5, NULL);\n");
