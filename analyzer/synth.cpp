@@ -5,10 +5,14 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <memory>
 
+#include "analyzer/catalog_types.h"
 #include "analyzer/synth_check.h"
 #include "analyzer/synth_time.h"
 #include "analyzer/synth_values.h"
+#include "parser/parser.h"
+#include "parser/tree.h"
 
 namespace pgsafe::synth {
 
@@ -184,7 +188,7 @@ struct FkPlan {
   std::vector<std::string> ref_cols;
   bool nullable = false;                // every column nullable: a row may have no parent
   bool radix = false;                   // part of a unique key made of foreign keys
-  bool single_unique = false;           // the only FK of such a key: every row a different parent
+  bool single_unique = false;           // a unique key by itself: every row a different parent
   int radix_pos = -1;
   bool resolve_filter = false;          // a CHECK reads whether it is NULL: rows whose parent did not resolve are dropped
 };
@@ -198,6 +202,7 @@ struct Check {
 
 struct TablePlan {
   const Table* table = nullptr;
+  std::shared_ptr<Table> owned;   // the table completed with the database's columns
   std::string key;
   std::vector<ColPlan> cols;
   std::map<std::string, int> by_name;
@@ -503,7 +508,7 @@ bool plan_table(Context& cx, TablePlan& tp) {
     tp.skipped = true;
     return false;
   };
-  if (!t.columns_known) return skip("", "pgsafe does not know all of its columns (CREATE TABLE AS, LIKE or INHERITS of a table outside the migration set)");
+  if (!t.columns_known) return skip("", "pgsafe does not know all of its columns (CREATE TABLE AS, LIKE or INHERITS of a table outside the migration set); loading into a database reads them from it");
   if (t.columns.empty()) return skip("", "it has no columns");
 
   // Columns and their types.
@@ -762,26 +767,36 @@ bool plan_table(Context& cx, TablePlan& tp) {
   }
   for (const auto& k : t.constraints)
     if ((k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique) && !k.columns.empty()) keys.push_back(k.columns);
-  std::vector<int> radix_fks;
+  // Smaller keys first: a column or foreign key made unique for one also serves the larger ones.
+  std::stable_sort(keys.begin(), keys.end(), [](const auto& x, const auto& y) { return x.size() < y.size(); });
+  std::set<int> single_fks;    // each unique by itself: every row a different parent
+  std::vector<int> radix_fks;  // together unique: distinct combinations of parents (one group)
+  bool small_domain = false;
   for (const auto& cols : keys) {
     bool satisfied = false;
-    std::vector<int> candidates, fk_cols;
+    std::vector<int> candidates;
+    std::set<int> key_fks;
+    auto in_key = [&](const std::string& c) { return std::find(cols.begin(), cols.end(), c) != cols.end(); };
     for (const auto& c : cols) {
       auto it = tp.by_name.find(c);
       if (it == tp.by_name.end()) continue;
       ColPlan& cp = tp.cols[it->second];
       if ((cp.source == Source::Omit && unique_default(*cp.column)) || cp.unique) satisfied = true;
       if (cp.source == Source::Null && cp.nullable) satisfied = true;  // NULLs are distinct
-      if (cp.source == Source::Fk) fk_cols.push_back(it->second);
-      else if (can_carry_unique(cp.type) && !cp.column->generated && !cp.column->identity) candidates.push_back(it->second);
-    }
-    for (int f : radix_fks)
-      if (!satisfied) {
-        bool all_in = true;
-        for (int i : tp.fks[f].cols)
-          all_in = all_in && std::find(cols.begin(), cols.end(), tp.cols[i].name) != cols.end();
-        if (all_in && radix_fks.size() == 1) satisfied = true;
+      if (cp.source == Source::Fk) {
+        bool whole = true;  // every column of the foreign key is in the key
+        for (int i : tp.fks[cp.fk].cols) whole = whole && in_key(tp.cols[i].name);
+        if (whole) key_fks.insert(cp.fk);
+        if (single_fks.count(cp.fk) && whole) satisfied = true;
+      } else if (can_carry_unique(cp.type) && !cp.column->generated && !cp.column->identity) {
+        candidates.push_back(it->second);
       }
+    }
+    if (!satisfied && !radix_fks.empty()) {
+      bool all_in = true;
+      for (int f : radix_fks) all_in = all_in && key_fks.count(f);
+      satisfied = all_in;
+    }
     if (satisfied) continue;
     // A column the generator makes distinct (a defaulted one is generated for this).
     int best = -1;
@@ -799,14 +814,15 @@ bool plan_table(Context& cx, TablePlan& tp) {
       cp.unique = true;
       continue;
     }
-    if (!fk_cols.empty()) {
-      for (int i : fk_cols) {
-        int f = tp.cols[i].fk;
-        if (std::find(radix_fks.begin(), radix_fks.end(), f) == radix_fks.end()) radix_fks.push_back(f);
-      }
+    if (key_fks.size() == 1) {
+      single_fks.insert(*key_fks.begin());
       continue;
     }
-    // Only small domains (booleans, enums, IN lists): as many rows as there are combinations.
+    if (key_fks.size() > 1) {
+      if (radix_fks.empty()) radix_fks.assign(key_fks.begin(), key_fks.end());
+      continue;  // another combination: ON CONFLICT DO NOTHING drops the repeats
+    }
+    // Only small domains (booleans, enums, IN lists): as many rows as there are values.
     uint64_t cap = 1;
     for (const auto& c : cols) {
       auto it = tp.by_name.find(c);
@@ -818,16 +834,16 @@ bool plan_table(Context& cx, TablePlan& tp) {
       break;
     }
     if (cap < tp.capacity) tp.capacity = cap;
+    small_domain = true;  // values rows outside the generator made may already hold
   }
-  std::sort(radix_fks.begin(), radix_fks.end());
-  radix_fks.erase(std::unique(radix_fks.begin(), radix_fks.end()), radix_fks.end());
+  for (int f : single_fks) tp.fks[f].single_unique = true, tp.fks[f].radix = false;
   for (size_t i = 0; i < radix_fks.size(); ++i) {
+    if (single_fks.count(radix_fks[i])) continue;
     FkPlan& fk = tp.fks[radix_fks[i]];
     fk.radix = true;
     fk.radix_pos = static_cast<int>(i);
-    fk.single_unique = radix_fks.size() == 1;
   }
-  tp.on_conflict = !radix_fks.empty();
+  tp.on_conflict = !radix_fks.empty() || !single_fks.empty() || small_domain;
 
   // Unique capacities.
   for (auto& cp : tp.cols) {
@@ -1527,7 +1543,7 @@ struct TableEmitter {
       const FkPlan& fk = tp.fks[f];
       std::string p = "p" + std::to_string(f), on;
       if (fk.single_unique) {
-        on = p + ".rn = v.i";
+        on = p + ".rn = v.k" + std::to_string(f);  // the row's place in this statement
       } else if (fk.radix) {
         size_t pos = std::find(radix.begin(), radix.end(), static_cast<int>(f)) - radix.begin();
         std::string n0 = "NULLIF(n.n" + std::to_string(radix[0]) + ", 0)";
@@ -1655,6 +1671,7 @@ bool generate_table(Context& cx, const TablePlan& tp, TableInsert& out) {
     er.g = g;
     for (size_t f = 0; f < tp.fks.size(); ++f) {
       if (b.fk_null[f]) er.keys.push_back(std::nullopt);
+      else if (tp.fks[f].single_unique) er.keys.push_back(batch.size());
       else er.keys.push_back(row.rng.below(1ull << 31));
     }
     batch.push_back(std::move(er));
@@ -1702,6 +1719,52 @@ std::vector<std::string> select_tables(const Catalog& catalog, const std::vector
   return out;
 }
 
+namespace {
+
+// The catalog's record of a type as format_type() prints it.
+std::optional<ColumnType> type_from_sql(const std::string& type) {
+  parser::ParsedFile parsed = parser::parse_sql("SELECT NULL::" + type);
+  const auto& st = parsed.statements();
+  if (st.size() != 1 || !st[0].node || !st[0].node->has_select_stmt() || st[0].node->select_stmt().target_list_size() != 1)
+    return std::nullopt;
+  const auto& val = st[0].node->select_stmt().target_list(0).res_target().val();
+  if (!val.has_type_cast()) return std::nullopt;
+  return column_type_of(val.type_cast().type_name());
+}
+
+}  // namespace
+
+bool needs_database_columns(const Table& table) {
+  if (!table.columns_known) return true;
+  for (const auto& c : table.columns)
+    if (!c.type_known) return true;
+  return false;
+}
+
+namespace {
+
+std::shared_ptr<Table> with_database_columns(const Table& t, const std::vector<DatabaseColumn>& columns) {
+  auto out = std::make_shared<Table>(t);
+  out->columns.clear();
+  for (const auto& dc : columns) {
+    Column c;
+    c.name = dc.name;
+    auto type = type_from_sql(dc.type);
+    c.type = type.value_or(ColumnType{dc.type, "", {}, 0, dc.type});
+    c.type.display = dc.type;
+    c.not_null = dc.not_null;
+    c.has_default = dc.has_default;
+    c.identity = dc.identity;
+    c.generated = dc.generated;
+    c.type_known = type.has_value();
+    out->columns.push_back(c);
+  }
+  out->columns_known = true;
+  return out;
+}
+
+}  // namespace
+
 Generated generate(const Catalog& catalog, const Options& options) {
   Generated result;
   Context cx{catalog, options, result.problems, {}, {}, {}};
@@ -1712,6 +1775,10 @@ Generated generate(const Catalog& catalog, const Options& options) {
     TablePlan tp;
     tp.table = catalog.find_table(key);
     tp.key = key;
+    if (auto dc = options.database_columns.find(key); dc != options.database_columns.end() && needs_database_columns(*tp.table)) {
+      tp.owned = with_database_columns(*tp.table, dc->second);
+      tp.table = tp.owned.get();
+    }
     tp.hash = hash_text(key, mix64(options.seed));
     if (!plan_table(cx, tp)) {
       cx.skipped.insert(key);

@@ -23,6 +23,17 @@
 
 namespace pgsafe::synth {
 
+// A column as the database describes it (pg_attribute), for a table whose columns the catalog
+// cannot infer (CREATE TABLE AS, LIKE of a table outside the set): a load reads them.
+struct DatabaseColumn {
+  std::string name;
+  std::string type;          // format_type(): "integer", "character varying(20)", "public.mood[]"
+  bool not_null = false;
+  bool has_default = false;
+  bool identity = false;
+  bool generated = false;
+};
+
 struct Options {
   size_t rows = 100;                          // per table
   uint64_t seed = 42;
@@ -34,7 +45,12 @@ struct Options {
   // tables of the catalog are assumed to exist, tables outside it too for NOT NULL references.
   std::optional<std::set<std::string>> existing;
   size_t rows_per_statement = 1000;
+  // The database's columns of tables for which needs_database_columns() holds.
+  std::map<std::string, std::vector<DatabaseColumn>> database_columns;
 };
+
+// The catalog does not know all of the table's columns or their types.
+bool needs_database_columns(const Table& table);
 
 struct Problem {
   std::string table;      // "schema.table"

@@ -175,6 +175,19 @@ int generate_load(Connection& conn, const Catalog& catalog, const GenerateOption
     }
     auto n = count_rows(t);
     if (!n) return fail("cannot count the rows of " + t);
+    if (synth::needs_database_columns(*catalog.find_table(t))) {
+      // CREATE TABLE AS and the like: the database knows the columns the catalog could not infer.
+      Result cols = conn.exec_params(
+          "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.atthasdef, a.attidentity <> '', "
+          "a.attgenerated <> '' FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 "
+          "AND NOT a.attisdropped ORDER BY a.attnum",
+          {quote_qualified(t)}, &e);
+      if (!cols) return fail("cannot read the columns of " + t);
+      auto& list = so.database_columns[t];
+      for (int i = 0; i < PQntuples(cols.get()); ++i)
+        list.push_back({field(cols.get(), i, 0), field(cols.get(), i, 1), field(cols.get(), i, 2) == "t",
+                        field(cols.get(), i, 3) == "t", field(cols.get(), i, 4) == "t", field(cols.get(), i, 5) == "t"});
+    }
     so.offsets[t] = *n;
     so.tables.push_back(t);
   }
