@@ -227,9 +227,10 @@ int generate_load(Connection& conn, const Catalog& catalog, const GenerateOption
             if (n && *n == "0") empty += (empty.empty() ? "" : ", ") + parent;
           }
           if (r.inserted == 0) r.status = "empty";
-          r.reason = !empty.empty() ? "no rows to reference in " + empty
-                                    : std::to_string(ti.rows - r.inserted) +
-                                          " rows not inserted: the parent rows (or their distinct combinations for a unique key) ran out";
+          std::string missing = std::to_string(ti.rows - r.inserted) + " rows not inserted: ";
+          if (!empty.empty()) r.reason = "no rows to reference in " + empty;
+          else if (ti.required_parents.empty()) r.reason = missing + "rows whose unique values the table already holds were left out";
+          else r.reason = missing + "the parent rows (or their distinct combinations, for a unique key) ran out";
         }
       }
       results.push_back(r);
