@@ -142,6 +142,9 @@ Role role_of(std::string_view column_name, std::string_view table_name) {
   if (has(n, "postal") || has(n, "zip") || n == "postcode") return Role::PostalCode;
   if (has(n, "address") || has(n, "street")) return Role::Address;
   if (n == "slug" || ends(n, "_slug")) return Role::Slug;
+  if (is(n, {"sku", "code", "reference", "ref", "serial", "serial_number", "barcode", "order_number", "invoice_number"}) ||
+      (ends(n, "_code") && !has(n, "country") && !has(n, "currency") && !has(n, "language") && !has(n, "postal")))
+    return Role::Code;
   if (is(n, {"title", "subject", "headline", "heading", "caption", "label"}) || ends(n, "_title")) return Role::Title;
   if (is(n, {"description", "bio", "body", "content", "text", "comment", "message", "summary", "note", "notes", "about",
              "details", "reason", "excerpt", "markdown", "sidebar"}) ||
@@ -268,6 +271,12 @@ std::string text_for(Role role, Rng& rng, const Person& person, const std::strin
       return with_unique(s, '-');
     }
     case Role::Word: return with_unique(std::string(rng.pick(kNouns)), '-');
+    case Role::Code: {
+      std::string s;
+      for (int i = 0; i < 2; ++i) s += static_cast<char>('A' + rng.below(26));
+      s += "-" + std::to_string(rng.between(1000, 9999));
+      return with_unique(s, '-');
+    }
     default: return with_unique(words(rng, 2, false), ' ');
   }
 }

@@ -55,7 +55,7 @@ enum class Role {
   None,
   Email, FirstName, LastName, FullName, Username, Phone, Url, ImageUrl, City, Country, CountryCode, Region,
   PostalCode, Address, Title, Description, Slug, Company, Color, Currency, Language, Timezone, Status, IpText,
-  Secret, Word,
+  Secret, Word, Code,
   Latitude, Longitude, Price, Quantity, Count, Rating, Age, Year, Percent, Position,
   Created, Updated, Published, Deleted, Starts, Ends, Birth, Due,
   FlagOff, FlagOn,

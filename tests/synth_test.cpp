@@ -60,30 +60,30 @@ std::string problems(const synth::Generated& g) {
 std::vector<std::vector<std::string>> value_rows(const std::string& script) {
   std::vector<std::vector<std::string>> rows;
   for (size_t at = script.find("INSERT INTO"); at != std::string::npos;) {
-  size_t next = script.find("INSERT INTO", at + 1);
-  std::string sql = script.substr(at, next == std::string::npos ? std::string::npos : next - at);
-  at = next;
-  size_t i = sql.find("VALUES");
-  while (i != std::string::npos && (i = sql.find('(', i)) != std::string::npos) {
-    std::vector<std::string> row;
-    std::string cur;
-    bool quoted = false;
-    size_t j = i + 1;
-    for (; j < sql.size(); ++j) {
-      char c = sql[j];
-      if (quoted) {
-        if (c == '\'' && j + 1 < sql.size() && sql[j + 1] == '\'') cur += c, ++j;
-        else if (c == '\'') quoted = false;
+    size_t next = script.find("INSERT INTO", at + 1);
+    std::string sql = script.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    at = next;
+    size_t i = sql.find("VALUES");
+    while (i != std::string::npos && (i = sql.find('(', i)) != std::string::npos) {
+      std::vector<std::string> row;
+      std::string cur;
+      bool quoted = false;
+      size_t j = i + 1;
+      for (; j < sql.size(); ++j) {
+        char c = sql[j];
+        if (quoted) {
+          if (c == '\'' && j + 1 < sql.size() && sql[j + 1] == '\'') cur += c, ++j;
+          else if (c == '\'') quoted = false;
+          else cur += c;
+        } else if (c == '\'') quoted = true;
+        else if (c == ',') row.push_back(cur), cur.clear(), j += sql[j + 1] == ' ';
+        else if (c == ')') break;
         else cur += c;
-      } else if (c == '\'') quoted = true;
-      else if (c == ',') row.push_back(cur), cur.clear(), j += sql[j + 1] == ' ';
-      else if (c == ')') break;
-      else cur += c;
+      }
+      row.push_back(cur);
+      rows.push_back(row);
+      i = j;
     }
-    row.push_back(cur);
-    rows.push_back(row);
-    i = j;
-  }
   }
   return rows;
 }
@@ -196,6 +196,7 @@ TEST_CASE("synth: values respect lengths, precision, enums, domains and look lik
   for (const auto& r : products) {
     skus.insert(r[0]);
     CHECK(r[0].size() <= 12);
+    CHECK(std::regex_match(r[0], std::regex(R"([A-Z]{2}-\d{4}-[0-9a-z]+)")));
     CHECK(r[1].size() <= 40);
     long double price = std::stold(r[3]);
     CHECK(price > 0);
