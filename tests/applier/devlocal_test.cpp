@@ -69,7 +69,7 @@ long long count(const std::string& url, const std::string& table) {
 
 }  // namespace
 
-TEST_CASE("dev: start, apply, seed, a row by hand, reset --keep-data, reset --seed test, stop", "[dev][scenario]") {
+TEST_CASE("dev: start, apply, seed, generate, a row by hand, reset --keep-data, reset --seed test, stop", "[dev][scenario]") {
   ScopedEnv no_url("DATABASE_URL", std::nullopt);
   ScopedEnv no_host("PGHOST", std::nullopt);
   DevServer dev(saas_project("scenario"));
@@ -112,6 +112,18 @@ TEST_CASE("dev: start, apply, seed, a row by hand, reset --keep-data, reset --se
   INFO(seeded.out << seeded.err);
   REQUIRE(seeded.exit_code == 0);
   CHECK(has(seeded.out, "seed dev: 2 file(s), 19 row(s) in 5 table(s)"));
+  // 100 generated rows per table on top of the seed, deterministic for a seed.
+  ProcessResult generated = dev.run({"seed", "--generate", "100", "--seed", "42"});
+  INFO(generated.out << generated.err);
+  REQUIRE(generated.exit_code == 0);
+  CHECK(count(url, "accounts") == 103);
+  CHECK(count(url, "users") == 106);
+  CHECK(count(url, "comments") == 101);
+  ProcessResult sql1 = dev.run({"seed", "--generate", "5", "--out", "-"});
+  ProcessResult sql2 = dev.run({"seed", "--generate", "5", "--out", "-"});
+  REQUIRE(sql1.exit_code == 0);
+  CHECK(sql1.out == sql2.out);
+  CHECK(has(sql1.out, "INSERT INTO"));
   query_url(url, "INSERT INTO accounts (name, slug) VALUES ('Made by hand', 'by-hand')");
   long long accounts = count(url, "accounts"), users = count(url, "users"), tasks = count(url, "tasks");
 
@@ -120,13 +132,13 @@ TEST_CASE("dev: start, apply, seed, a row by hand, reset --keep-data, reset --se
   INFO(keep.out << keep.err);
   REQUIRE(keep.exit_code == 0);
   CHECK(has(keep.out, "applied 6 migration(s)"));
-  CHECK(has(keep.out, "public.accounts: 4/4"));
+  CHECK(has(keep.out, "public.accounts: 104/104"));
   CHECK(count(url, "accounts") == accounts);
   CHECK(count(url, "users") == users);
   CHECK(count(url, "tasks") == tasks);
   CHECK(scalar_url(url, "SELECT name FROM accounts WHERE slug = 'by-hand'") == "Made by hand");
   // Identity columns continue after the kept rows.
-  CHECK(scalar_url(url, "INSERT INTO accounts (name, slug) VALUES ('Next', 'next') RETURNING id > 4") == "t");
+  CHECK(scalar_url(url, "INSERT INTO accounts (name, slug) VALUES ('Next', 'next') RETURNING id > 104") == "t");
   CHECK(scalar_url(url, "SELECT value FROM pgsafe.pgsafe_meta WHERE key = 'environment'") == "local");
 
   // reset --seed test: exactly the test seed.
