@@ -275,6 +275,9 @@ class Reset {
   int keep(Connection& conn, const DropPlan& plan, std::vector<Kept>& kept);
   std::vector<KeepOutcome> load_kept(Connection& conn, const std::vector<Kept>& kept);
   KeepOutcome load_one(Connection& conn, const Kept& k);
+  // Rows of tables loaded without foreign-key checks that break a key: moved to the rejected files.
+  void check_foreign_keys(Connection& conn, const std::vector<std::pair<const Kept*, size_t>>& unchecked,
+                          std::vector<KeepOutcome>& outcomes);
 };
 
 int Reset::keep(Connection& conn, const DropPlan& plan, std::vector<Kept>& kept) {
@@ -441,21 +444,16 @@ KeepOutcome Reset::load_one(Connection& conn, const Kept& k) {
     }
   }
   std::string copy = "COPY " + target + " (" + column_list + ") FROM STDIN";
-  // Restored rows are not new events: the table's own triggers (updated_at, audit logs) stay
-  // quiet while they load. Foreign keys are still checked (they are not user triggers).
   conn.exec("SAVEPOINT pgsafe_keep");
-  conn.exec("ALTER TABLE " + target + " DISABLE TRIGGER USER");
   std::string all;
   for (const auto& l : lines) all += l;
   if (copy_in(conn, copy, all, e)) {
-    conn.exec("ALTER TABLE " + target + " ENABLE TRIGGER USER");
     conn.exec("RELEASE SAVEPOINT pgsafe_keep");
     r.loaded = static_cast<long long>(lines.size());
     return r;
   }
   // Row by row, to keep every row that can be kept and set aside the others with the reason.
   conn.exec("ROLLBACK TO SAVEPOINT pgsafe_keep");
-  conn.exec("ALTER TABLE " + target + " DISABLE TRIGGER USER");
   fs::create_directories(keep_dir_ + "/rejected");
   std::string base = fs::path(k.file).stem().string();
   r.rejected_file = keep_dir_ + "/rejected/" + base + ".tsv";
@@ -478,9 +476,65 @@ KeepOutcome Reset::load_one(Connection& conn, const Kept& k) {
               << (row_error.detail.empty() ? "" : " (" + row_error.detail + ")") << "\n";
     }
   }
-  conn.exec("ALTER TABLE " + target + " ENABLE TRIGGER USER");
   conn.exec("RELEASE SAVEPOINT pgsafe_keep");
   return r;
+}
+
+void Reset::check_foreign_keys(Connection& conn, const std::vector<std::pair<const Kept*, size_t>>& unchecked,
+                               std::vector<KeepOutcome>& outcomes) {
+  struct Key {
+    std::string condition;  // rows of the child (alias c) that break the key
+    const Kept* kept;
+    size_t outcome;
+  };
+  std::vector<Key> keys;
+  for (const auto& [k, index] : unchecked) {
+    Result r = conn.exec_params(
+        "SELECT k.confrelid::regclass::text, "
+        "  (SELECT array_to_json(array_agg(quote_ident(a.attname) ORDER BY o.i)) FROM unnest(k.conkey) WITH ORDINALITY o(n, i) "
+        "     JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = o.n), "
+        "  (SELECT array_to_json(array_agg(quote_ident(a.attname) ORDER BY o.i)) FROM unnest(k.confkey) WITH ORDINALITY o(n, i) "
+        "     JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = o.n) "
+        "FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = $1::regclass",
+        {quote_q(k->schema, k->name)});
+    if (!r) continue;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      json from = json::parse(field(r.get(), i, 1), nullptr, false), to = json::parse(field(r.get(), i, 2), nullptr, false);
+      if (!from.is_array() || !to.is_array() || from.size() != to.size()) continue;
+      // MATCH SIMPLE: a key with a NULL column references nothing.
+      std::string all_set, match;
+      for (size_t j = 0; j < from.size(); ++j) {
+        all_set += (j ? " AND " : "") + std::string("c.") + from[j].get<std::string>() + " IS NOT NULL";
+        match += (j ? " AND " : "") + std::string("p.") + to[j].get<std::string>() + " = c." + from[j].get<std::string>();
+      }
+      keys.push_back({all_set + " AND NOT EXISTS (SELECT 1 FROM " + field(r.get(), i, 0) + " p WHERE " + match + ")", k, index});
+    }
+  }
+  for (int pass = 0; pass < 20; ++pass) {
+    bool removed = false;
+    for (const auto& key : keys) {
+      const Kept& k = *key.kept;
+      KeepOutcome& o = outcomes[key.outcome];
+      std::string target = quote_q(k.schema, k.name);
+      std::string cols;
+      for (const auto& c : k.columns) cols += (cols.empty() ? "" : ", ") + std::string("c.") + quote_ident(c);
+      fs::create_directories(keep_dir_ + "/rejected");
+      std::string base = fs::path(k.file).stem().string();
+      std::ofstream rejected(keep_dir_ + "/rejected/" + base + ".tsv", std::ios::binary | std::ios::app);
+      PgError e;
+      long long n = copy_out(conn, "COPY (SELECT " + cols + " FROM " + target + " c WHERE " + key.condition + ") TO STDOUT",
+                             rejected, e);
+      if (n <= 0) continue;
+      std::ofstream(keep_dir_ + "/rejected/" + base + ".errors.txt", std::ios::app)
+          << n << " row(s): a foreign key references a row that was not kept or could not be loaded\n";
+      conn.exec("DELETE FROM " + target + " c WHERE " + key.condition);
+      o.loaded -= n;
+      o.rejected += n;
+      o.rejected_file = keep_dir_ + "/rejected/" + base + ".tsv";
+      removed = true;
+    }
+    if (!removed) break;
+  }
 }
 
 std::vector<KeepOutcome> Reset::load_kept(Connection& conn, const std::vector<Kept>& kept) {
@@ -492,11 +546,31 @@ std::vector<KeepOutcome> Reset::load_kept(Connection& conn, const std::vector<Ke
       "SELECT cn.nspname || '.' || c.relname, pn.nspname || '.' || p.relname FROM pg_constraint k "
       "JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace "
       "JOIN pg_class p ON p.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE k.contype = 'f'");
+  std::set<std::string> self_referencing;
   if (fks)
     for (int i = 0; i < PQntuples(fks.get()); ++i) {
       std::string child = field(fks.get(), i, 0), parent = field(fks.get(), i, 1);
-      if (child != parent && names.count(child) && names.count(parent)) parents[child].insert(parent);
+      if (child == parent) self_referencing.insert(child);
+      else if (names.count(child) && names.count(parent)) parents[child].insert(parent);
     }
+  // Tables on a cycle of foreign keys (or referencing themselves) cannot be loaded parents
+  // first: their keys are checked once everything is loaded, after every kept row that breaks
+  // a key has been taken out (to the rejected file), until none does.
+  std::set<std::string> cyclic = self_referencing;
+  for (const auto& k : kept) {
+    std::set<std::string> seen;
+    std::vector<std::string> todo(parents[k.qualified()].begin(), parents[k.qualified()].end());
+    while (!todo.empty()) {
+      std::string t = todo.back();
+      todo.pop_back();
+      if (t == k.qualified()) {
+        cyclic.insert(t);
+        break;
+      }
+      if (!seen.insert(t).second) continue;
+      todo.insert(todo.end(), parents[t].begin(), parents[t].end());
+    }
+  }
   std::vector<const Kept*> order;
   std::set<std::string> placed;
   std::function<void(const Kept&, std::set<std::string>&)> visit = [&](const Kept& k, std::set<std::string>& path) {
@@ -513,9 +587,41 @@ std::vector<KeepOutcome> Reset::load_kept(Connection& conn, const std::vector<Ke
     visit(k, path);
   }
   std::vector<KeepOutcome> outcomes;
+  std::vector<std::pair<const Kept*, size_t>> unchecked;  // loaded with their foreign keys deferred
   conn.exec("BEGIN");
+  // The cycle's keys are checked at the end instead of row by row: made deferrable for this
+  // transaction (the table's owner may; no superuser needed), and made as they were after.
+  std::vector<std::pair<std::string, std::string>> made_deferrable;  // table, constraint
+  for (const auto& t : cyclic) {
+    if (!names.count(t)) continue;
+    Result r = conn.exec_params(
+        "SELECT conrelid::regclass::text, quote_ident(conname) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = to_regclass($1) AND NOT condeferrable",
+        {t});
+    for (int i = 0; r && i < PQntuples(r.get()); ++i) {
+      std::string table = field(r.get(), i, 0), name = field(r.get(), i, 1);
+      if (conn.exec("ALTER TABLE " + table + " ALTER CONSTRAINT " + name + " DEFERRABLE INITIALLY DEFERRED"))
+        made_deferrable.push_back({table, name});
+    }
+  }
+  conn.exec("SET CONSTRAINTS ALL DEFERRED");
+  // Restored rows are not new events: the tables' own triggers (updated_at, audit logs) stay
+  // quiet while they load, switched off before any row (a table with pending key checks cannot
+  // be altered) and on again once the checks have run. Foreign keys are not user triggers.
+  std::vector<std::string> quiet;
+  for (const Kept* k : order) {
+    std::string target = quote_q(k->schema, k->name);
+    conn.exec("SAVEPOINT pgsafe_quiet");
+    if (conn.exec("ALTER TABLE " + target + " DISABLE TRIGGER USER")) {
+      conn.exec("RELEASE SAVEPOINT pgsafe_quiet");
+      quiet.push_back(target);
+    } else {
+      conn.exec("ROLLBACK TO SAVEPOINT pgsafe_quiet");  // the table is gone: load_one says so
+    }
+  }
   for (const Kept* k : order) {
     outcomes.push_back(load_one(conn, *k));
+    if (cyclic.count(k->qualified())) unchecked.push_back({k, outcomes.size() - 1});
     // Identity and serial columns continue after the kept rows, not from 1.
     if (outcomes.back().loaded > 0) {
       std::string target = quote_q(k->schema, k->name);
@@ -544,6 +650,11 @@ std::vector<KeepOutcome> Reset::load_kept(Connection& conn, const std::vector<Ke
         }
     }
   }
+  if (!unchecked.empty()) check_foreign_keys(conn, unchecked, outcomes);
+  conn.exec("SET CONSTRAINTS ALL IMMEDIATE");  // the deferred checks run now, on what is left
+  for (const auto& target : quiet) conn.exec("ALTER TABLE " + target + " ENABLE TRIGGER USER");
+  for (const auto& [table, name] : made_deferrable)
+    conn.exec("ALTER TABLE " + table + " ALTER CONSTRAINT " + name + " NOT DEFERRABLE");
   PgError e;
   if (!commit(conn, e)) {
     conn.exec("ROLLBACK");

@@ -308,6 +308,44 @@ TEST_CASE("reset --keep-data: dropped columns, new required columns, rows that n
   CHECK(scalar(db, "SELECT count(*) FROM notes") == "10");
 }
 
+TEST_CASE("reset --keep-data: foreign-key cycles and self-references keep every row that still fits", "[dev][reset]") {
+  ScopedEnv no_url("DATABASE_URL", std::nullopt);
+  Project p = make_project("cycle");
+  std::string db = create_database("cycle");
+  p.write("20240101000001_cycle.sql",
+          "CREATE TABLE orgs (id bigint PRIMARY KEY, owner_id bigint);\n"
+          "CREATE TABLE members (id bigint PRIMARY KEY, org_id bigint NOT NULL REFERENCES orgs (id));\n"
+          "ALTER TABLE orgs ADD CONSTRAINT orgs_owner_fk FOREIGN KEY (owner_id) REFERENCES members (id);\n"
+          "CREATE INDEX members_org_id_idx ON members (org_id);\n"
+          "CREATE INDEX orgs_owner_id_idx ON orgs (owner_id);\n"
+          "CREATE TABLE tree (id bigint PRIMARY KEY, parent_id bigint REFERENCES tree (id), size integer NOT NULL);\n"
+          "CREATE INDEX tree_parent_id_idx ON tree (parent_id);\n");
+  REQUIRE(do_apply(p, db, {"--env", "local"}).exit_code == 0);
+  exec(db, "INSERT INTO orgs VALUES (1, NULL), (2, NULL); INSERT INTO members VALUES (10, 1), (20, 2);"
+           "UPDATE orgs SET owner_id = id * 10;"
+           "INSERT INTO tree VALUES (1, NULL, 1), (2, 1, 40000), (3, 2, 3), (4, 1, 4)");
+  // Node 2 no longer fits; node 3 hangs under it.
+  p.write("20240101000002_small.sql",
+          "-- pgsafe-ignore changing-column-type: sizes above 32767 are data errors\n"
+          "ALTER TABLE tree ALTER COLUMN size TYPE smallint;\n");
+  ProcessResult r = cli({"reset", "--db", url(db), "--dir", p.dir(), "--keep-data", "--yes"}, p.root);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.out, "public.orgs: 2/2"));
+  CHECK(has(r.out, "public.members: 2/2"));
+  CHECK(has(r.out, "public.tree: 2/4"));
+  CHECK(scalar(db, "SELECT string_agg(id || ':' || owner_id, ',' ORDER BY id) FROM orgs") == "1:10,2:20");
+  CHECK(scalar(db, "SELECT string_agg(id::text, ',' ORDER BY id) FROM tree") == "1,4");
+  // Every key holds: the server agrees once the checks are back on.
+  CHECK(scalar(db, "SELECT count(*) FROM tree c WHERE parent_id IS NOT NULL AND NOT EXISTS "
+                   "(SELECT 1 FROM tree p WHERE p.id = c.parent_id)") == "0");
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex("public\\.tree: [^\\n]*kept in (\\S+\\.tsv)")));
+  std::string rejected = read_file(m[1].str());
+  CHECK(has(rejected, "40000"));
+  CHECK(has(rejected, "3\t2\t3"));
+}
+
 TEST_CASE("seed: profiles from [seeds], linted with the data rules, errors with file:line:col", "[dev][seed]") {
   ScopedEnv no_url("DATABASE_URL", std::nullopt);
   Project p = make_project("seed");
