@@ -130,6 +130,21 @@ CREATE TABLE order_lines (
 );
 )SQL";
 
+TEST_CASE("synth: every keyword PostgreSQL does not take as a bare column name is quoted", "[synth]") {
+  for (const char* kw : {"left", "right", "is", "similar", "current_date", "verbose", "join", "like", "full", "inner",
+                         "cross", "natural", "freeze", "binary", "returning", "fetch", "some", "variadic", "lateral",
+                         "authorization", "analyze", "current_user", "session_user", "user", "select", "between",
+                         "overlaps", "tablesample", "collation", "concurrently", "ilike", "isnull", "notnull", "outer"})
+    CHECK(quote_ident(kw) == std::string("\"") + kw + "\"");
+  for (const char* ok : {"name", "id", "value", "key", "data", "type", "comment"}) CHECK(quote_ident(ok) == ok);
+  Catalog c = catalog_of(R"SQL(CREATE TABLE nested (id serial PRIMARY KEY, "left" int NOT NULL, "right" int NOT NULL, "is" boolean NOT NULL DEFAULT false, "similar" text);)SQL");
+  auto g = gen(c, 5);
+  REQUIRE(table(g, "public.nested"));
+  std::string sql = all_sql(*table(g, "public.nested"));
+  CHECK(sql.find("\"left\", \"right\"") != std::string::npos);
+  CHECK(sql.find("\"similar\"") != std::string::npos);
+}
+
 }  // namespace
 
 TEST_CASE("synth: the same seed gives byte-identical SQL, another seed other rows", "[synth]") {

@@ -349,6 +349,28 @@ CREATE TRIGGER guarded_refuse BEFORE INSERT ON guarded FOR EACH ROW EXECUTE FUNC
   CHECK(missing.out.find("public.tiny  skipped: the table does not exist in the database (are the migrations applied?)") != std::string::npos);
 }
 
+TEST_CASE("generate: reserved-word column names are quoted and the rows load", "[generate]") {
+  std::string db = create_database("gen_kw");
+  Project p = make_project("gen_kw");
+  p.write("20240101000000_t.sql", R"SQL(
+CREATE TABLE nested (id serial PRIMARY KEY, "left" int NOT NULL, "right" int NOT NULL, "is" boolean NOT NULL DEFAULT false, "similar" text);
+CREATE TABLE "verbose" ("join" int PRIMARY KEY, "like" text, "current_date" date, "freeze" int);
+CREATE TABLE child ("user" int NOT NULL REFERENCES "verbose" ("join"), "lateral" int REFERENCES "verbose");
+)SQL");
+  auto a = apply_ungated(p, url(db));
+  INFO(a.out << a.err);
+  REQUIRE(a.exit_code == 0);
+  pgsafe::Catalog catalog = catalog_of(p.dir());
+  for (int pass = 0; pass < 2; ++pass) {
+    auto r = load(url(db), catalog, rows(20));
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+  }
+  CHECK(count(db, "public.nested") == 40);
+  CHECK(count(db, "public.verbose") == 40);
+  CHECK(count(db, "public.child") == 40);
+}
+
 TEST_CASE("generate: the lemmy corpus, applied, gets rows in every table it can", "[generate][corpus]") {
   auto shared = shared_dir();
   if (!shared || !fs::is_directory(*shared + "/corpus/lemmy")) {
