@@ -767,6 +767,26 @@ bool plan_table(Context& cx, TablePlan& tp) {
   }
   for (const auto& k : t.constraints)
     if ((k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique) && !k.columns.empty()) keys.push_back(k.columns);
+  // A generated column is computed by the database and never given a value: a key over one is
+  // made unique through the columns its expression reads (lower(email) through email).
+  for (auto& cols : keys) {
+    std::vector<std::string> out;
+    for (const auto& c : cols) {
+      auto it = tp.by_name.find(c);
+      if (it == tp.by_name.end() || !tp.cols[it->second].column->generated) {
+        out.push_back(c);
+        continue;
+      }
+      std::string error;
+      std::set<std::string> refs;
+      if (auto e = parse_check(tp.cols[it->second].column->generated_expr, error)) referenced_columns(*e, refs);
+      for (const auto& r : refs)
+        if (std::find(out.begin(), out.end(), r) == out.end() && std::find(cols.begin(), cols.end(), r) == cols.end())
+          out.push_back(r);
+    }
+    cols = std::move(out);
+  }
+  keys.erase(std::remove_if(keys.begin(), keys.end(), [](const auto& k) { return k.empty(); }), keys.end());
   // Smaller keys first: a column or foreign key made unique for one also serves the larger ones.
   std::stable_sort(keys.begin(), keys.end(), [](const auto& x, const auto& y) { return x.size() < y.size(); });
   std::set<int> single_fks;    // each unique by itself: every row a different parent
@@ -828,6 +848,7 @@ bool plan_table(Context& cx, TablePlan& tp) {
       auto it = tp.by_name.find(c);
       if (it == tp.by_name.end()) continue;
       ColPlan& cp = tp.cols[it->second];
+      if (cp.column->generated || cp.column->identity) continue;  // never given a value
       if (cp.source == Source::Omit) cp.source = Source::Value;
       cp.unique = true;
       cap = value_capacity(cp);  // the generator varies one column

@@ -371,6 +371,23 @@ CREATE TABLE child ("user" int NOT NULL REFERENCES "verbose" ("join"), "lateral"
   CHECK(count(db, "public.child") == 40);
 }
 
+TEST_CASE("generate: a unique generated column loads (computed by the server)", "[generate]") {
+  std::string db = create_database("gen_gencol");
+  Project p = make_project("gen_gencol");
+  p.write("20240101000000_t.sql", R"SQL(
+CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, email_lower text GENERATED ALWAYS AS (lower(email)) STORED UNIQUE);
+)SQL");
+  auto a = apply_ungated(p, url(db));
+  INFO(a.out << a.err);
+  REQUIRE(a.exit_code == 0);
+  pgsafe::Catalog catalog = catalog_of(p.dir());
+  auto r = load(url(db), catalog, rows(100));
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK(count(db, "public.people") == 100);
+  CHECK(scalar(db, "SELECT count(DISTINCT email_lower) FROM people") == "100");
+}
+
 TEST_CASE("generate: the lemmy corpus, applied, gets rows in every table it can", "[generate][corpus]") {
   auto shared = shared_dir();
   if (!shared || !fs::is_directory(*shared + "/corpus/lemmy")) {
