@@ -388,6 +388,30 @@ CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, email_lower text G
   CHECK(scalar(db, "SELECT count(DISTINCT email_lower) FROM people") == "100");
 }
 
+TEST_CASE("generate: a CHECK between two foreign-key columns filters the rows that break it", "[generate]") {
+  std::string db = create_database("gen_fkcheck");
+  Project p = make_project("gen_fkcheck");
+  p.write("20240101000000_t.sql", R"SQL(
+CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE follows (follower_id int NOT NULL REFERENCES users, followee_id int NOT NULL REFERENCES users,
+  PRIMARY KEY (follower_id, followee_id), CHECK (follower_id <> followee_id));
+CREATE TABLE dm (id serial PRIMARY KEY, sender_id int NOT NULL REFERENCES users, recipient_id int NOT NULL REFERENCES users,
+  body text, CONSTRAINT not_self CHECK (sender_id <> recipient_id));
+)SQL");
+  auto a = apply_ungated(p, url(db));
+  INFO(a.out << a.err);
+  REQUIRE(a.exit_code == 0);
+  pgsafe::Catalog catalog = catalog_of(p.dir());
+  for (int pass = 0; pass < 2; ++pass) {
+    auto r = load(url(db), catalog, rows(30));
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+  }
+  CHECK(count(db, "public.follows") > 0);
+  CHECK(count(db, "public.dm") > 0);
+  CHECK(scalar(db, "SELECT count(*) FROM dm WHERE sender_id = recipient_id") == "0");
+}
+
 TEST_CASE("generate: the lemmy corpus, applied, gets rows in every table it can", "[generate][corpus]") {
   auto shared = shared_dir();
   if (!shared || !fs::is_directory(*shared + "/corpus/lemmy")) {
