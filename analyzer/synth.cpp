@@ -1552,7 +1552,26 @@ struct TableEmitter {
       }
       if (reads_fk && all_inserted) fk_checks.push_back("(" + k.expr + ") IS NOT FALSE");
     }
-    if (!fk_checks.empty()) {
+    // ON CONFLICT without a target cannot run on a table with a DEFERRABLE unique key: there the
+    // repeats are dropped in the SELECT instead (DISTINCT ON each key, and NOT EXISTS in the table).
+    bool deferrable = false;
+    std::vector<std::vector<std::string>> dedupe;
+    for (const auto& k : tp.table->constraints)
+      if ((k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique) && k.deferrable) deferrable = true;
+    if (tp.on_conflict && deferrable)
+      for (const auto& k : tp.table->constraints) {
+        if ((k.kind != ConstraintKind::PrimaryKey && k.kind != ConstraintKind::Unique) || k.columns.empty()) continue;
+        bool all = true;
+        for (const auto& c : k.columns) {
+          auto it = tp.by_name.find(c);
+          all = all && it != tp.by_name.end() &&
+                std::find(insert_cols.begin(), insert_cols.end(), it->second) != insert_cols.end();
+        }
+        if (all) dedupe.push_back(k.columns);
+      }
+    const bool conflict = tp.on_conflict && !deferrable;
+    const size_t body_at = sql.size();
+    if (!fk_checks.empty() || !dedupe.empty()) {
       select.clear();
       for (size_t j = 0; j < insert_cols.size(); ++j) {
         const ColPlan& cp = tp.cols[insert_cols[j]];
@@ -1567,7 +1586,7 @@ struct TableEmitter {
         }
         select += (select.empty() ? "" : ", ") + expr + " AS " + quote_ident(cp.name);
       }
-      sql += "\nSELECT * FROM (";
+      if (!fk_checks.empty()) sql += "\nSELECT * FROM (";
     }
     sql += "\nSELECT " + select + "\nFROM (VALUES\n";
     for (size_t r = 0; r < rows.size(); ++r) {
@@ -1636,7 +1655,18 @@ struct TableEmitter {
       sql += "\n) AS s\nWHERE ";
       for (size_t w = 0; w < fk_checks.size(); ++w) sql += (w ? " AND " : "") + fk_checks[w];
     }
-    return sql + (tp.on_conflict ? "\nON CONFLICT DO NOTHING;\n" : ";\n");
+    for (size_t d = 0; d < dedupe.size(); ++d) {
+      std::string alias = "d" + std::to_string(d), cols, match;
+      for (size_t j = 0; j < dedupe[d].size(); ++j) {
+        std::string c = quote_ident(dedupe[d][j]);
+        cols += (j ? ", " : "") + c;
+        match += (j ? " AND " : "") + std::string("e.") + c + " = " + alias + "." + c;
+      }
+      std::string body = sql.substr(body_at);
+      sql = sql.substr(0, body_at) + "\nSELECT DISTINCT ON (" + cols + ") * FROM (" + body + "\n) AS " + alias +
+            "\nWHERE NOT EXISTS (SELECT 1 FROM " + quote_qualified(tp.key) + " AS e WHERE " + match + ")";
+    }
+    return sql + (conflict ? "\nON CONFLICT DO NOTHING;\n" : ";\n");
   }
 };
 
