@@ -437,6 +437,24 @@ CREATE TABLE tracks (id serial PRIMARY KEY, a_id int NOT NULL REFERENCES albums,
   CHECK(count(db, "public.credits") > 20);
 }
 
+TEST_CASE("generate: a second load starts past the largest key in use, not at count(*)", "[generate]") {
+  std::string db = create_database("gen_maxkey");
+  Project p = make_project("gen_maxkey");
+  p.write("20240101000000_t.sql", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL);\n");
+  auto a = apply_ungated(p, url(db));
+  INFO(a.out << a.err);
+  REQUIRE(a.exit_code == 0);
+  pgsafe::Catalog catalog = catalog_of(p.dir());
+  auto r1 = load(url(db), catalog, rows(100));
+  INFO(r1.out << r1.err);
+  CHECK(r1.code == 0);
+  exec(db, "DELETE FROM items WHERE id = (SELECT min(id) + 49 FROM items)");
+  auto r2 = load(url(db), catalog, rows(100));
+  INFO(r2.out << r2.err);
+  CHECK(r2.code == 0);
+  CHECK(count(db, "public.items") == 199);
+}
+
 TEST_CASE("generate: the lemmy corpus, applied, gets rows in every table it can", "[generate][corpus]") {
   auto shared = shared_dir();
   if (!shared || !fs::is_directory(*shared + "/corpus/lemmy")) {
