@@ -191,6 +191,7 @@ struct FkPlan {
   bool single_unique = false;           // a unique key by itself: every row a different parent
   int radix_pos = -1;
   bool resolve_filter = false;          // a CHECK reads whether it is NULL: rows whose parent did not resolve are dropped
+  bool by_ctid = false;                 // parent keys come from a default (gen_random_uuid()): numbered in row order
 };
 
 struct Check {
@@ -533,6 +534,14 @@ bool plan_table(Context& cx, TablePlan& tp) {
     fk.constraint = &k;
     fk.parent = k.ref_table;
     fk.ref_cols = k.ref_columns;
+    // A key the database fills with a default other than a sequence (gen_random_uuid()) differs
+    // between databases: the parents are numbered in the order their rows were stored (ctid),
+    // which the same seed makes the same in a fresh database.
+    if (const Table* pt = cx.catalog.find_table(k.ref_table))
+      for (const auto& rc : k.ref_columns)
+        for (const auto& pc : pt->columns)
+          if (pc.name == rc && pc.has_default && pc.default_expr.find("nextval") == std::string::npos && !pc.identity)
+            fk.by_ctid = true;
     bool usable = k.columns.size() == k.ref_columns.size() && !k.columns.empty();
     for (const auto& c : k.columns) {
       auto it = tp.by_name.find(c);
@@ -1478,6 +1487,8 @@ struct TableEmitter {
         match += (i ? " AND " : "") + std::string("c.") + quote_ident(tp.cols[fk.cols[i]].name) + " = q." + quote_ident(fk.ref_cols[i]);
       order = "EXISTS (SELECT 1 FROM " + quote_qualified(tp.key) + " AS c WHERE " + match + "), " + order;
     }
+    if (fk.by_ctid) order = (fk.single_unique ? order.substr(0, order.rfind("), ") + 3) : std::string()) + "q.ctid, " +
+                           (fk.single_unique ? order.substr(order.rfind("), ") + 3) : order);
     return "(SELECT " + refs + ", row_number() OVER (ORDER BY " + order + ") - 1 AS rn FROM " + quote_qualified(fk.parent) +
            " AS q WHERE " + not_null + ")";
   }

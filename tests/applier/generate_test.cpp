@@ -455,6 +455,29 @@ TEST_CASE("generate: a second load starts past the largest key in use, not at co
   CHECK(count(db, "public.items") == 199);
 }
 
+TEST_CASE("generate: the same seed links the same parents in two databases when the parent key is gen_random_uuid()", "[generate]") {
+  std::string sql = R"SQL(
+CREATE TABLE authors (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL UNIQUE);
+CREATE TABLE posts (id int PRIMARY KEY, author_id uuid NOT NULL REFERENCES authors, title text NOT NULL);
+)SQL";
+  std::vector<std::string> links;
+  for (int d = 0; d < 2; ++d) {
+    std::string db = create_database("gen_uuid" + std::to_string(d));
+    Project p = make_project("gen_uuid" + std::to_string(d));
+    p.write("20240101000000_t.sql", sql);
+    auto a = apply_ungated(p, url(db));
+    INFO(a.out << a.err);
+    REQUIRE(a.exit_code == 0);
+    pgsafe::Catalog catalog = catalog_of(p.dir());
+    auto r = load(url(db), catalog, rows(50));
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    links.push_back(scalar(db, "SELECT string_agg(p.id || ':' || a.name, ',' ORDER BY p.id) FROM posts p JOIN authors a ON a.id = p.author_id"));
+  }
+  CHECK(!links[0].empty());
+  CHECK(links[0] == links[1]);
+}
+
 TEST_CASE("generate: the lemmy corpus, applied, gets rows in every table it can", "[generate][corpus]") {
   auto shared = shared_dir();
   if (!shared || !fs::is_directory(*shared + "/corpus/lemmy")) {
