@@ -247,20 +247,44 @@ std::string quote_literal(std::string_view s) {
   return out + "'";
 }
 
+namespace {
+// Every SQL keyword PostgreSQL does not accept as a bare column name: the
+// reserved, col_name and type_func_name categories of its keyword list
+// (PostgreSQL 18, Appendix C); unreserved keywords may stay bare.
+const char* const kNonUnreservedKeywords[] = {
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
+    "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce", "collate",
+    "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
+    "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal",
+    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists", "extract", "false", "fetch",
+    "float", "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping", "having", "ilike",
+    "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is", "isnull", "join",
+    "json", "json_array", "json_arrayagg", "json_exists", "json_object", "json_objectagg", "json_query",
+    "json_scalar", "json_serialize", "json_table", "json_value", "lateral", "leading", "least", "left", "like",
+    "limit", "localtime", "localtimestamp", "merge_action", "national", "natural", "nchar", "none", "normalize",
+    "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps",
+    "overlay", "placing", "position", "precision", "primary", "real", "references", "returning", "right", "row",
+    "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "system_user",
+    "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique",
+    "user", "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
+    "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
+    "xmlserialize", "xmltable",
+};
+
+bool needs_quoting_keyword(std::string_view id) {
+  for (const char* k : kNonUnreservedKeywords)
+    if (id == k) return true;
+  return false;
+}
+}  // namespace
+
 std::string quote_ident(std::string_view id) {
-  static const char* reserved[] = {"all", "and", "any", "array", "as", "asc", "both", "case", "cast", "check", "collate",
-                                   "column", "constraint", "create", "default", "desc", "distinct", "do", "else", "end",
-                                   "except", "false", "for", "foreign", "from", "grant", "group", "having", "in",
-                                   "into", "leading", "limit", "not", "null", "offset", "on", "only", "or", "order",
-                                   "primary", "references", "select", "table", "then", "to", "true", "union", "unique",
-                                   "user", "using", "when", "where", "with", "window"};
   bool bare = !id.empty() && !(id[0] >= '0' && id[0] <= '9') && id[0] != '$';
   for (char c : id) {
     unsigned char u = static_cast<unsigned char>(c);
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || u >= 0x80)) bare = false;
   }
-  for (const char* r : reserved)
-    if (id == r) bare = false;
+  if (bare && needs_quoting_keyword(id)) bare = false;
   if (bare) return std::string(id);
   std::string out = "\"";
   for (char c : id) {

@@ -191,6 +191,7 @@ struct FkPlan {
   bool single_unique = false;           // a unique key by itself: every row a different parent
   int radix_pos = -1;
   bool resolve_filter = false;          // a CHECK reads whether it is NULL: rows whose parent did not resolve are dropped
+  bool by_ctid = false;                 // parent keys come from a default (gen_random_uuid()): numbered in row order
 };
 
 struct Check {
@@ -533,6 +534,14 @@ bool plan_table(Context& cx, TablePlan& tp) {
     fk.constraint = &k;
     fk.parent = k.ref_table;
     fk.ref_cols = k.ref_columns;
+    // A key the database fills with a default other than a sequence (gen_random_uuid()) differs
+    // between databases: the parents are numbered in the order their rows were stored (ctid),
+    // which the same seed makes the same in a fresh database.
+    if (const Table* pt = cx.catalog.find_table(k.ref_table))
+      for (const auto& rc : k.ref_columns)
+        for (const auto& pc : pt->columns)
+          if (pc.name == rc && pc.has_default && pc.default_expr.find("nextval") == std::string::npos && !pc.identity)
+            fk.by_ctid = true;
     bool usable = k.columns.size() == k.ref_columns.size() && !k.columns.empty();
     for (const auto& c : k.columns) {
       auto it = tp.by_name.find(c);
@@ -767,6 +776,26 @@ bool plan_table(Context& cx, TablePlan& tp) {
   }
   for (const auto& k : t.constraints)
     if ((k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique) && !k.columns.empty()) keys.push_back(k.columns);
+  // A generated column is computed by the database and never given a value: a key over one is
+  // made unique through the columns its expression reads (lower(email) through email).
+  for (auto& cols : keys) {
+    std::vector<std::string> out;
+    for (const auto& c : cols) {
+      auto it = tp.by_name.find(c);
+      if (it == tp.by_name.end() || !tp.cols[it->second].column->generated) {
+        out.push_back(c);
+        continue;
+      }
+      std::string error;
+      std::set<std::string> refs;
+      if (auto e = parse_check(tp.cols[it->second].column->generated_expr, error)) referenced_columns(*e, refs);
+      for (const auto& r : refs)
+        if (std::find(out.begin(), out.end(), r) == out.end() && std::find(cols.begin(), cols.end(), r) == cols.end())
+          out.push_back(r);
+    }
+    cols = std::move(out);
+  }
+  keys.erase(std::remove_if(keys.begin(), keys.end(), [](const auto& k) { return k.empty(); }), keys.end());
   // Smaller keys first: a column or foreign key made unique for one also serves the larger ones.
   std::stable_sort(keys.begin(), keys.end(), [](const auto& x, const auto& y) { return x.size() < y.size(); });
   std::set<int> single_fks;    // each unique by itself: every row a different parent
@@ -828,6 +857,7 @@ bool plan_table(Context& cx, TablePlan& tp) {
       auto it = tp.by_name.find(c);
       if (it == tp.by_name.end()) continue;
       ColPlan& cp = tp.cols[it->second];
+      if (cp.column->generated || cp.column->identity) continue;  // never given a value
       if (cp.source == Source::Omit) cp.source = Source::Value;
       cp.unique = true;
       cap = value_capacity(cp);  // the generator varies one column
@@ -1457,6 +1487,8 @@ struct TableEmitter {
         match += (i ? " AND " : "") + std::string("c.") + quote_ident(tp.cols[fk.cols[i]].name) + " = q." + quote_ident(fk.ref_cols[i]);
       order = "EXISTS (SELECT 1 FROM " + quote_qualified(tp.key) + " AS c WHERE " + match + "), " + order;
     }
+    if (fk.by_ctid) order = (fk.single_unique ? order.substr(0, order.rfind("), ") + 3) : std::string()) + "q.ctid, " +
+                           (fk.single_unique ? order.substr(order.rfind("), ") + 3) : order);
     return "(SELECT " + refs + ", row_number() OVER (ORDER BY " + order + ") - 1 AS rn FROM " + quote_qualified(fk.parent) +
            " AS q WHERE " + not_null + ")";
   }
@@ -1508,6 +1540,64 @@ struct TableEmitter {
         expr = "v." + values_alias(pos);
       }
       select += (select.empty() ? "" : ", ") + expr;
+    }
+    // A CHECK that reads a foreign-key column is only known once the parents are joined: rows
+    // that break it are filtered out (the SELECT is wrapped so the CHECK reads the columns' names).
+    std::vector<std::string> fk_checks;
+    for (const auto& k : tp.table->constraints) {
+      if (k.kind != ConstraintKind::Check || k.expr.empty()) continue;
+      std::string error;
+      auto parsed = parse_check(k.expr, error);
+      if (!parsed) continue;
+      std::set<std::string> refs;
+      referenced_columns(*parsed, refs);
+      bool reads_fk = false, all_inserted = !refs.empty();
+      for (const auto& c : refs) {
+        auto it = tp.by_name.find(c);
+        if (it == tp.by_name.end() ||
+            std::find(insert_cols.begin(), insert_cols.end(), it->second) == insert_cols.end()) {
+          all_inserted = false;
+          break;
+        }
+        reads_fk = reads_fk || tp.cols[it->second].source == Source::Fk;
+      }
+      if (reads_fk && all_inserted) fk_checks.push_back("(" + k.expr + ") IS NOT FALSE");
+    }
+    // ON CONFLICT without a target cannot run on a table with a DEFERRABLE unique key: there the
+    // repeats are dropped in the SELECT instead (DISTINCT ON each key, and NOT EXISTS in the table).
+    bool deferrable = false;
+    std::vector<std::vector<std::string>> dedupe;
+    for (const auto& k : tp.table->constraints)
+      if ((k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique) && k.deferrable) deferrable = true;
+    if (tp.on_conflict && deferrable)
+      for (const auto& k : tp.table->constraints) {
+        if ((k.kind != ConstraintKind::PrimaryKey && k.kind != ConstraintKind::Unique) || k.columns.empty()) continue;
+        bool all = true;
+        for (const auto& c : k.columns) {
+          auto it = tp.by_name.find(c);
+          all = all && it != tp.by_name.end() &&
+                std::find(insert_cols.begin(), insert_cols.end(), it->second) != insert_cols.end();
+        }
+        if (all) dedupe.push_back(k.columns);
+      }
+    const bool conflict = tp.on_conflict && !deferrable;
+    const size_t body_at = sql.size();
+    if (!fk_checks.empty() || !dedupe.empty()) {
+      select.clear();
+      for (size_t j = 0; j < insert_cols.size(); ++j) {
+        const ColPlan& cp = tp.cols[insert_cols[j]];
+        std::string expr;
+        if (cp.source == Source::Fk) {
+          const FkPlan& fk = tp.fks[cp.fk];
+          size_t pos = std::find(fk.cols.begin(), fk.cols.end(), insert_cols[j]) - fk.cols.begin();
+          expr = "p" + std::to_string(cp.fk) + ".r" + std::to_string(pos);
+        } else {
+          size_t pos = std::find(value_cols.begin(), value_cols.end(), insert_cols[j]) - value_cols.begin();
+          expr = "v." + values_alias(pos);
+        }
+        select += (select.empty() ? "" : ", ") + expr + " AS " + quote_ident(cp.name);
+      }
+      if (!fk_checks.empty()) sql += "\nSELECT * FROM (";
     }
     sql += "\nSELECT " + select + "\nFROM (VALUES\n";
     for (size_t r = 0; r < rows.size(); ++r) {
@@ -1572,7 +1662,22 @@ struct TableEmitter {
       sql += "\nWHERE ";
       for (size_t w = 0; w < where.size(); ++w) sql += (w ? " AND " : "") + where[w];
     }
-    return sql + (tp.on_conflict ? "\nON CONFLICT DO NOTHING;\n" : ";\n");
+    if (!fk_checks.empty()) {
+      sql += "\n) AS s\nWHERE ";
+      for (size_t w = 0; w < fk_checks.size(); ++w) sql += (w ? " AND " : "") + fk_checks[w];
+    }
+    for (size_t d = 0; d < dedupe.size(); ++d) {
+      std::string alias = "d" + std::to_string(d), cols, match;
+      for (size_t j = 0; j < dedupe[d].size(); ++j) {
+        std::string c = quote_ident(dedupe[d][j]);
+        cols += (j ? ", " : "") + c;
+        match += (j ? " AND " : "") + std::string("e.") + c + " = " + alias + "." + c;
+      }
+      std::string body = sql.substr(body_at);
+      sql = sql.substr(0, body_at) + "\nSELECT DISTINCT ON (" + cols + ") * FROM (" + body + "\n) AS " + alias +
+            "\nWHERE NOT EXISTS (SELECT 1 FROM " + quote_qualified(tp.key) + " AS e WHERE " + match + ")";
+    }
+    return sql + (conflict ? "\nON CONFLICT DO NOTHING;\n" : ";\n");
   }
 };
 
@@ -1689,6 +1794,8 @@ bool generate_table(Context& cx, const TablePlan& tp, TableInsert& out) {
       out.required_parents.push_back(fk.parent);
   }
   if (tp.on_conflict) out.exact = false;
+  for (const auto& st : out.statements)
+    if (st.find("\n) AS s\nWHERE ") != std::string::npos) out.exact = false;  // a CHECK over foreign keys filters rows
   return true;
 }
 
@@ -1802,14 +1909,29 @@ Generated generate(const Catalog& catalog, const Options& options) {
   return result;
 }
 
+// A "-- " comment holds one line: every line break (and any other control character, which a
+// client may take as one) continues the comment on a new "-- " line, so no text of a problem
+// becomes SQL.
+static std::string comment(const std::string& text) {
+  std::string out = "-- ";
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    if (c == '\n' || c == '\r' || c == '\v' || c == '\f') out += "\n-- ";
+    else if (c < 0x20 && c != '\t') out += ' ';
+    else out += text[i];
+  }
+  return out + "\n";
+}
+
 std::string render_script(const Generated& generated, const Options& options) {
   std::string out = "-- Generated by pgsafe seed --generate: " + std::to_string(options.rows) + " rows per table, seed " +
                     std::to_string(options.seed) + ".\n-- The same migration set and seed give the same rows.\n";
   for (const auto& p : generated.problems)
-    out += "-- " + p.table + (p.column.empty() ? "" : "." + p.column) + ": " + p.message + "\n";
+    out += comment(p.table + (p.column.empty() ? "" : "." + p.column) + ": " + p.message);
   out += "BEGIN;\n";
   for (const auto& t : generated.tables) {
-    out += "\n-- " + t.table + ": " + std::to_string(t.rows) + " rows\n";
+    out += "\n" + comment(t.table + ": " + std::to_string(t.rows) + " rows");
     for (const auto& s : t.statements) out += s;
   }
   out += "\nCOMMIT;\n";

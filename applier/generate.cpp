@@ -165,7 +165,19 @@ int generate_load(Connection& conn, const Catalog& catalog, const GenerateOption
   auto count_rows = [&](const std::string& table) -> std::optional<uint64_t> {
     auto v = conn.scalar("SELECT count(*) FROM " + quote_qualified(table), {}, &e);
     if (!v) return std::nullopt;
-    return std::stoull(*v);
+    uint64_t n = std::stoull(*v);
+    // Numeric unique keys start past the largest value in use (rows deleted since the last
+    // generation leave count(*) below it): the offset is the larger of the two.
+    auto maxes = conn.scalar(
+        "SELECT string_agg(DISTINCT format('max(%I)', a.attname), ', ') FROM pg_index i JOIN pg_attribute a "
+        "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = $1::regclass AND i.indisunique "
+        "AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'numeric'::regtype)",
+        {quote_qualified(table)}, &e);
+    if (maxes && !maxes->empty()) {
+      auto m = conn.scalar("SELECT floor(GREATEST(0, " + *maxes + "))::int8 FROM " + quote_qualified(table), {}, &e);
+      if (m && !m->empty()) n = std::max<uint64_t>(n, std::stoull(*m));
+    }
+    return n;
   };
   for (const auto& t : tables) {
     if (!existing.count(t)) {
