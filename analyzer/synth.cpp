@@ -963,6 +963,7 @@ Cell number_cell(const ColPlan& cp, RowState& row, uint64_t g) {
   if (rhi < lo || rlo > hi) rlo = lo, rhi = std::min(hi, lo + 1000);
   rlo = std::max(rlo, lo), rhi = std::min(rhi, hi);
   long double units = std::floor((rhi - rlo) / step);
+  if (!(units >= 0)) units = 0;  // an empty range after clamping (rhi < rlo): the one value rlo
   if (units > 1e15L) units = 1e15L;
   long double v = rlo + static_cast<long double>(row.rng.below(static_cast<uint64_t>(units) + 1)) * step;
   if (cp.role == Role::Price && scale >= 2 && v + 0.99L <= rhi) v = std::floor(v) + 0.99L;  // 19.99
