@@ -167,13 +167,8 @@ MigrationSet judged_set(const LocalSet& local, const std::vector<const LocalMigr
   return set;
 }
 
-std::vector<std::string> lint_gate(const LocalSet& local, const std::vector<const LocalMigration*>& judged) {
+std::vector<std::string> refusal_lines(const LintResult& result) {
   std::vector<std::string> out;
-  if (judged.empty()) return out;
-  LintOptions opts;
-  opts.config = local.config;
-  opts.jobs = 2;
-  LintResult result = lint(judged_set(local, judged), opts);
   for (const auto& v : verdicts(result, Severity::Error)) {
     for (const auto& e : v.errors)
       out.push_back(e.file + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") + ": " + e.message);
@@ -181,6 +176,15 @@ std::vector<std::string> lint_gate(const LocalSet& local, const std::vector<cons
       out.push_back(d.file + ":" + std::to_string(d.range.start.line) + ":" + std::to_string(d.range.start.column) + ": " +
                     d.rule + ": " + d.message);
   }
+  return out;
+}
+
+std::vector<std::string> lint_gate(const LocalSet& local, const std::vector<const LocalMigration*>& judged) {
+  if (judged.empty()) return {};
+  LintOptions opts;
+  opts.config = local.config;
+  opts.jobs = 2;
+  std::vector<std::string> out = refusal_lines(lint(judged_set(local, judged), opts));
   // A transactional file must not end pgsafe's transaction itself: its history row would be
   // written outside the migration's transaction.
   for (const auto* mp : judged) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analyzer/config.h"
+#include "analyzer/engine.h"
 #include "analyzer/migration_set.h"
 #include "parser/source_text.h"
 #include "applier/statement_summary.h"
@@ -63,6 +64,10 @@ bool load_local(const LocalOptions& opts, LocalSet& out, std::vector<std::string
 // never run here and are not judged. Error-level findings and files pgsafe could not run safely
 // are returned as "file:line:col: rule: message" lines.
 std::vector<std::string> lint_gate(const LocalSet& set, const std::vector<const LocalMigration*>& judged);
+
+// Error-level findings and unreadable files of a lint, as "file:line:col: rule: message" lines:
+// what the lint gate and the seed lint refuse.
+std::vector<std::string> refusal_lines(const LintResult& result);
 
 // The set with every file outside `judged` marked history (replayed, not reported).
 MigrationSet judged_set(const LocalSet& local, const std::vector<const LocalMigration*>& judged);

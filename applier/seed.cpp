@@ -129,15 +129,8 @@ std::vector<std::string> lint_seeds(const LocalSet& local, const SeedProfile& pr
   opts.config = local.config;
   opts.select = seed_rules();
   opts.jobs = 2;
-  LintResult result = lint(set, opts);
-  for (const auto& v : verdicts(result, Severity::Error)) {
-    for (const auto& e : v.errors)
-      out.push_back(e.file + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") + ": " +
-                    e.message);
-    for (const auto& d : v.blocking)
-      out.push_back(d.file + ":" + std::to_string(d.range.start.line) + ":" + std::to_string(d.range.start.column) +
-                    ": " + d.rule + ": " + d.message);
-  }
+  std::vector<std::string> refused = refusal_lines(lint(set, opts));
+  out.insert(out.end(), refused.begin(), refused.end());
   return out;
 }
 
