@@ -8,6 +8,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <ctime>
+#include <map>
+
 namespace pgsafe::cli {
 
 struct PlanArgs {
@@ -36,6 +39,26 @@ struct RollbackArgs {
   std::string format = "text";         // text, json or sql (the fix-forward migration alone)
   std::optional<std::string> layout;
 };
+
+// `pgsafe new` and `pgsafe patterns` (cli/new_command.cpp).
+struct NewArgs {
+  std::string description;
+  std::optional<std::string> pattern, dir, layout, config;
+  std::optional<int> pg_version;
+  bool dry_run = false;
+  std::map<std::string, std::optional<std::string>> pattern_options;  // every pattern's options, by name
+  std::optional<std::time_t> now;  // tests: the clock
+};
+struct PatternsArgs {
+  std::string action = "list";
+  std::string name;
+  std::string out = "docs/patterns";
+  bool check = false;
+};
+CLI::App* add_new_command(CLI::App& app, NewArgs& args);
+CLI::App* add_patterns_command(CLI::App& app, PatternsArgs& args);
+int run_new(const NewArgs& args, std::ostream& out, std::ostream& err);
+int run_patterns(const PatternsArgs& args, std::ostream& out, std::ostream& err);
 
 CLI::App* add_plan_command(CLI::App& app, PlanArgs& args);
 CLI::App* add_schema_command(CLI::App& app, SchemaArgs& args);

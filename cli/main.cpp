@@ -199,6 +199,10 @@ int main(int argc, char** argv) {
   auto* schema_cmd = add_schema_command(app, schema);
   RollbackArgs rollback;
   auto* rollback_cmd = add_rollback_command(app, rollback);
+  NewArgs new_args;
+  auto* new_cmd = add_new_command(app, new_args);
+  PatternsArgs patterns_args;
+  auto* patterns_cmd = add_patterns_command(app, patterns_args);
 
 #ifdef PGSAFE_WITH_APPLIER
   pgsafe::applier::register_commands(app);
@@ -260,6 +264,8 @@ int main(int argc, char** argv) {
     }
     if (*schema_cmd) return run_schema(schema, std::cout, std::cerr);
     if (*rollback_cmd) return run_rollback(rollback, std::cout, std::cerr);
+    if (*new_cmd) return run_new(new_args, std::cout, std::cerr);
+    if (*patterns_cmd) return run_patterns(patterns_args, std::cout, std::cerr);
 #ifdef PGSAFE_WITH_APPLIER
     if (int code; pgsafe::applier::dispatch(app, code)) return code;
 #endif
