@@ -199,6 +199,12 @@ class Renderer {
         if (path == "@last") return s->last;
       }
       if (const json* v = lookup_in(*s->value, path)) return *v;
+      // An option that was not given is "": its fields (`owner.bare`) are "" too.
+      size_t dot = path.find('.');
+      if (dot != std::string::npos) {
+        const json* head = lookup_in(*s->value, path.substr(0, dot));
+        if (head && head->is_string() && head->get_ref<const std::string&>().empty()) return "";
+      }
     }
     throw TemplateError("the template uses '" + path + "', which this pattern's context does not have", n.offset);
   }

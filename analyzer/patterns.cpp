@@ -43,6 +43,15 @@ std::string str_of(const toml::table& t, const char* key) {
   return {};
 }
 
+// A key the loader does not know is a typo (or a key that TOML put in the table above it): refused.
+void check_keys(const std::string& file, const toml::table& t, std::initializer_list<const char*> known) {
+  for (const auto& [k, v] : t) {
+    bool ok = false;
+    for (const char* n : known) ok = ok || k.str() == n;
+    if (!ok) throw std::runtime_error("patterns/" + file + ".toml: unknown key '" + std::string(k.str()) + "'");
+  }
+}
+
 // Loads every pattern once; a malformed data file is a build defect that the tests catch, so it
 // aborts with the file and the problem rather than running with half a library.
 struct Library {
@@ -65,6 +74,18 @@ struct Library {
             if (auto s = v.value<std::string>()) fragments[std::string(k.str())] = *s;
         continue;
       }
+      check_keys(name, root, {"summary", "description", "example", "options", "derived", "checks", "require_one_of", "steps"});
+      for (const char* list : {"options", "checks", "steps"})
+        if (auto* arr = root[list].as_array())
+          for (const auto& n : *arr) {
+            if (!n.as_table()) throw std::runtime_error("patterns/" + name + ".toml: " + list + " must hold tables");
+            if (std::string(list) == "options")
+              check_keys(name, *n.as_table(), {"name", "kind", "required", "default", "help", "choices", "auto", "of"});
+            else if (std::string(list) == "checks")
+              check_keys(name, *n.as_table(), {"fail_when", "message"});
+            else
+              check_keys(name, *n.as_table(), {"name", "when", "phase", "no_transaction", "up", "down"});
+          }
       PatternDef p;
       p.name = name;
       p.summary = str_of(root, "summary");
@@ -427,7 +448,6 @@ class Builder {
     j["pk"] = pk;
     std::string order = t.find_column("created_at") ? "created_at" : (pk.contains("bare") ? pk["bare"].get<std::string>() : "");
     j["default_order_column"] = order;
-    j["soft_delete_hide"] = (facts_.pg_version < 15 && t.rls_enabled) ? "policy" : "view";
     // Unique keys (for soft delete): constraints and unique indexes that are not the primary
     // key and not partial; those a foreign key references stay (PostgreSQL needs them).
     json uniques = json::array(), constraints = json::array(), indexes = json::array(), kept = json::array();
@@ -639,6 +659,11 @@ class Builder {
     }
     if (k == "role") {
       std::string role = value == "auto" ? facts_.api_role : value;
+      if (role.empty() && o.required) {
+        err = "is needed: no API role is known for this project (it is not a Supabase project and its migrations grant "
+              "to no role), so name the role clients use, e.g. --" + o.name + " app_user";
+        return "";
+      }
       if (role.empty()) return "";
       if (has_control(role) || role.find('"') != std::string::npos || role.size() > kMaxIdentifier) {
         err = "'" + role + "' is not a role name";
@@ -700,6 +725,7 @@ class Builder {
         v = a.is_string() ? a.get<std::string>() : "";
       }
       json j;
+      for (const auto& c : o.choices) j[c] = false;  // every choice can be tested, the chosen one is true
       j["sql"] = v;
       j[v] = true;
       return j;

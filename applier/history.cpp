@@ -208,6 +208,11 @@ bool HistoryStore::user_relations(long long& count, std::vector<std::string>& ex
       "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') "
       "AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) "
       "AND n.nspname !~ '^pg_(toast|temp_)' "
+      // Schemas a platform creates before any migration (Supabase's auth, storage, realtime, ...,
+      // pg_cron's cron, pg_net's net): their tables say nothing about which migrations ran.
+      "AND n.nspname NOT IN ('auth', 'storage', 'realtime', '_realtime', 'extensions', 'graphql', 'graphql_public', "
+      "'vault', 'pgsodium', 'pgsodium_masks', 'supabase_functions', 'supabase_migrations', '_analytics', 'net', "
+      "'cron', 'pgbouncer') "
       "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass "
       "AND d.objid = c.oid AND d.deptype = 'e') "
       "ORDER BY 1",

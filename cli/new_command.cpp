@@ -185,6 +185,11 @@ int run_new(const NewArgs& args, std::ostream& out, std::ostream& err) {
     return exit_code::kUsage;
   }
   std::error_code ec;
+  // Shown (and written) relative to the working folder when it is inside it.
+  if (fs::path(dir).is_absolute()) {
+    fs::path rel = fs::path(dir).lexically_relative(fs::current_path(ec));
+    if (!rel.empty() && *rel.begin() != "..") dir = rel.generic_string();
+  }
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
     err << "pgsafe: error: " << dir << ": not a folder\n";
     return exit_code::kUsage;
