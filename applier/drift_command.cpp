@@ -17,6 +17,7 @@
 #include "applier/drift.h"
 #include "applier/history.h"
 #include "applier/local_set.h"
+#include "analyzer/new_migration.h"
 #include "applier/session.h"
 #include "parser/parser.h"
 
@@ -35,55 +36,17 @@ std::string utc_now(const char* format) {
   return buf;
 }
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-// "000123" + 1 -> "000124" (width kept); a timestamp version stays a timestamp.
-std::string next_number(const std::string& last) {
-  if (!all_digits(last)) return "1";
-  std::string out = last;
-  for (size_t i = out.size(); i-- > 0;) {
-    if (out[i] != '9') {
-      ++out[i];
-      return out;
-    }
-    out[i] = '0';
-  }
-  return "1" + out;
-}
-
-std::string next_timestamp(const std::string& last) {
-  std::string now = utc_now("%Y%m%d%H%M%S");
-  if (all_digits(last) && last.size() == now.size() && last >= now) return next_number(last);
-  return now;
-}
-
-// Where the capture migration goes in a folder, named as the project's layout names files.
-// Returns the file to write (and, for layouts that want one, its empty down file).
-std::pair<fs::path, fs::path> capture_path(const fs::path& dir, const LocalSet& local) {
-  std::string last;
-  for (const auto& m : local.migrations) last = m.version;
-  const std::string name = "capture_drift";
-  switch (local.set.layout) {
-    case Layout::Diesel: {
-      std::string stamp = utc_now("%Y-%m-%d-%H%M%S");
-      fs::path folder = dir / (stamp + "_" + name);
-      return {folder / "up.sql", folder / "down.sql"};
-    }
-    case Layout::Prisma: return {dir / (next_timestamp(last) + "_" + name) / "migration.sql", {}};
-    case Layout::GolangMigrate: {
-      std::string v = last.size() == 14 ? next_timestamp(last) : next_number(last.empty() ? "000000" : last);
-      return {dir / (v + "_" + name + ".up.sql"), dir / (v + "_" + name + ".down.sql")};
-    }
-    case Layout::Flyway: {
-      std::string major = last.substr(0, last.find_first_of("._"));
-      std::string v = all_digits(major) && major.size() < 14 ? std::to_string(std::stoll(major) + 1) : next_timestamp(last);
-      return {dir / ("V" + v + "__" + name + ".sql"), {}};
-    }
-    case Layout::Drizzle: return {dir / (next_number(last.empty() ? "0000" : last) + "_" + name + ".sql"), {}};
-    default: return {dir / (next_timestamp(last) + "_" + name + ".sql"), {}};
-  }
+// Where the capture migration goes in a folder: the next file of the project's layout, numbered
+// after every existing version as `pgsafe new` numbers it.
+fs::path capture_path(const fs::path& dir, const LocalSet& local) {
+  NewMigrationRequest r;
+  r.description = "capture drift";
+  r.dir = dir.generic_string();
+  r.layout = local.set.layout == Layout::Auto ? Layout::Timestamp : local.set.layout;
+  r.existing = local.set.files;
+  r.now = std::time(nullptr);
+  NewMigrationPlan plan = plan_new_migration(r);
+  return plan.files.empty() ? fs::path() : fs::path(plan.files.front().path);
 }
 
 // The capture migration's text: a header, then per difference a comment naming it and the SQL
@@ -166,13 +129,13 @@ int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err) {
     return exit_code::kUsage;
   }
   // Where the capture would go, checked before connecting: an existing file is never replaced.
-  fs::path emit_path, emit_down;
+  fs::path emit_path;
   if (opts.emit_migration) {
     std::error_code ec;
     fs::path target(*opts.emit_migration);
-    if (fs::is_directory(target, ec)) std::tie(emit_path, emit_down) = capture_path(target, local);
+    if (fs::is_directory(target, ec)) emit_path = capture_path(target, local);
     else emit_path = target;
-    if (fs::exists(emit_path, ec) || (!emit_down.empty() && fs::exists(emit_down, ec))) {
+    if (fs::exists(emit_path, ec)) {
       print_error(err, emit_path.generic_string() + ": already exists; pgsafe never overwrites a migration (choose another path)");
       return exit_code::kUsage;
     }
@@ -208,8 +171,6 @@ int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err) {
       print_error(err, emit_path.generic_string() + ": cannot write: " + (why.empty() ? "already exists" : why));
       return exit_code::kUsage;
     }
-    if (!emit_down.empty() && !fs::exists(emit_down, ec))
-      write_file_atomically(emit_down.string(), "-- pgsafe drift capture: nothing to undo (the database had this already)\n", why);
     emitted = {{"file", emit_path.generic_string()}, {"lint_findings", count.findings}, {"lint_errors", count.errors}};
     emit_message = "Wrote " + emit_path.generic_string() + " (" + std::to_string(report.items.size()) +
                    " difference(s) captured; lint: " + std::to_string(count.findings) + " finding(s), " +
