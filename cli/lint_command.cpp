@@ -107,12 +107,13 @@ void mark_committed(MigrationSet& set, const LintArgs& args, const LintOptions& 
   // The default branch's tree is the committed history, also with --staged: the index holds the
   // files to judge, not what has been merged. A stdin buffer is looked up by its --stdin-filename
   // (an editor linting a merged file must not see it reported).
+  // Files outside the repository are left out (git would refuse the whole listing for them).
   std::vector<std::string> paths;
   for (const auto& f : set.files)
-    if (f.direction == Direction::Up && !f.version.empty()) paths.push_back(f.path);
+    if (f.direction == Direction::Up && !f.version.empty() && inside(f.path)) paths.push_back(f.path);
   std::set<std::string> present;
   std::string error;
-  // A path outside the repository (or a git failure) leaves the history unknown: nothing is said.
+  // A git failure leaves the history unknown: nothing is said.
   if (!git::paths_in_tree(branch, paths, present, error)) return;
   if (present.empty()) return;
   set.committed_source = CommittedSource::DefaultBranch;
