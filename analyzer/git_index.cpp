@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace pgsafe::git {
@@ -66,7 +67,8 @@ Run run_git(const std::vector<std::string>& args, const std::string& input) {
   sigaction(SIGPIPE, &ignore, &previous);
   size_t written = 0;
   bool out_open = true, err_open = true;
-  char buf[65536];
+  // On the heap: pgsafe must run with a small stack (ulimit -s 64), and lint may run git.
+  std::vector<char> buf(65536);
   while (out_open || err_open) {
     pollfd fds[3];
     nfds_t n = 0;
@@ -88,14 +90,14 @@ Run run_git(const std::vector<std::string>& args, const std::string& input) {
         }
         continue;
       }
-      ssize_t got = read(fds[k].fd, buf, sizeof buf);
+      ssize_t got = read(fds[k].fd, buf.data(), buf.size());
       if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (got <= 0) {
         if (fds[k].fd == out_pipe[0]) out_open = false;
         else err_open = false;
         continue;
       }
-      (fds[k].fd == out_pipe[0] ? r.out : r.err).append(buf, static_cast<size_t>(got));
+      (fds[k].fd == out_pipe[0] ? r.out : r.err).append(buf.data(), static_cast<size_t>(got));
     }
   }
   if (to_git >= 0) close(to_git);
@@ -198,6 +200,44 @@ bool list_tree(const std::string& ref, const std::vector<std::string>& pathspecs
   if (!list_records({"ls-tree", "-r", "--name-only", "-z", ref}, pathspecs, output, records, error)) return false;
   out.insert(out.end(), records.begin(), records.end());
   return true;
+}
+
+bool paths_in_tree(const std::string& ref, const std::vector<std::string>& paths, std::set<std::string>& present,
+                   std::string& error) {
+  namespace fs = std::filesystem;
+  if (paths.empty()) return true;
+  std::error_code ec;
+  fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
+  // Links resolved, relative to the working folder: what git's pathspecs and output use.
+  auto key = [&](const std::string& p) {
+    std::error_code e;
+    fs::path abs = fs::weakly_canonical(fs::absolute(p, e), e);
+    return abs.lexically_relative(cwd).lexically_normal().generic_string();
+  };
+  std::vector<std::string> keys, listed;
+  for (const auto& p : paths) keys.push_back(key(p));
+  if (!list_tree(ref, keys, listed, error)) return false;
+  std::set<std::string> in_tree;
+  for (const auto& l : listed) in_tree.insert(fs::path(l).lexically_normal().generic_string());
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (in_tree.count(keys[i])) present.insert(paths[i]);
+  return true;
+}
+
+bool repository_above(const std::filesystem::path& dir, std::filesystem::path* root) {
+  namespace fs = std::filesystem;
+  if (const char* gd = std::getenv("GIT_DIR"); gd && *gd) return true;
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+  if (ec) return false;
+  for (;;) {
+    if (fs::exists(p / ".git", ec)) {
+      if (root) *root = p;
+      return true;
+    }
+    if (!p.has_parent_path() || p.parent_path() == p) return false;
+    p = p.parent_path();
+  }
 }
 
 bool read_blobs(const std::vector<std::string>& objects, std::vector<std::string>& out, std::string& error) {

@@ -3,6 +3,8 @@
 // lints exactly what the commit will hold. git runs in the current directory and inherits the
 // environment, so GIT_INDEX_FILE (set by git for hooks, and pointing at a temporary index for
 // `git commit -a` or `git commit <paths>`) is honoured.
+#include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,5 +34,15 @@ std::string default_branch();
 // them ('/' separators).
 bool list_tree(const std::string& ref, const std::vector<std::string>& pathspecs, std::vector<std::string>& out,
                std::string& error);
+
+// Which of `paths` (as given: relative to the current directory or absolute, links allowed) the
+// tree of `ref` has. Paths are resolved first, so a folder reached through a link still matches.
+bool paths_in_tree(const std::string& ref, const std::vector<std::string>& paths, std::set<std::string>& present,
+                   std::string& error);
+
+// A `.git` (folder, or file in a linked work tree) in `dir` or a folder above it, or GIT_DIR set:
+// a file system check that spares spawning git where it cannot find a repository. `root`, when
+// given, receives the folder holding `.git` (left empty when GIT_DIR decides).
+bool repository_above(const std::filesystem::path& dir, std::filesystem::path* root = nullptr);
 
 }  // namespace pgsafe::git

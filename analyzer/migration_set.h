@@ -32,6 +32,9 @@ struct MigrationFile {
   bool name_matches_layout = false;
   bool history_only = false; // from --migrations-dir: replayed, not reported
   bool from_stdin = false;
+  // Known to be in the committed history: applied by the database (lint --db) or present on the
+  // default branch. Filled by the CLI; false when nothing says so (out-of-order-migration).
+  bool committed = false;
   int index = -1;            // position in the ordered set
   std::optional<std::string> contents;  // bytes supplied in memory (stdin, the applier)
 };
@@ -42,9 +45,16 @@ struct InputError {
   uint32_t line = 0, column = 0;     // 0 when not about a position
 };
 
+// Where MigrationFile::committed came from.
+enum class CommittedSource { None, Database, DefaultBranch };
+
 struct MigrationSet {
   Layout layout = Layout::Timestamp;
   std::vector<MigrationFile> files;  // ordered: version, then path
+  CommittedSource committed_source = CommittedSource::None;
+  std::string committed_where;       // the database's name or the branch ("main", "origin/main")
+  // The newest version the database has applied, also when no file of the set has it any more.
+  std::string newest_applied_version;
   // Entries of a searched folder that look like migrations but were not read (a dangling or
   // looping symbolic link, a named pipe): the user is told, they are not silently left out.
   std::vector<InputError> skipped;

@@ -65,25 +65,60 @@ std::set<std::string> possibly_applied(const MigrationSet& set, std::string& why
   if (branch.empty())
     return keep_all("the repository has no default branch (origin/HEAD, main or master) to tell new migrations from "
                     "merged ones");
-  std::error_code ec;
-  fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
-  // Links resolved, relative to the working folder: what git's pathspecs and output use (a folder
-  // reached through a link would otherwise match nothing and look new).
-  auto key = [&](const std::string& p) {
-    std::error_code e;
-    fs::path abs = fs::weakly_canonical(fs::absolute(p, e), e);
-    return abs.lexically_relative(cwd).lexically_normal().generic_string();
-  };
-  std::vector<std::string> paths, committed;
-  for (const auto* f : files) paths.push_back(key(f->path));
+  std::vector<std::string> paths;
+  for (const auto* f : files) paths.push_back(f->path);
   std::string error;
-  if (!git::list_tree(branch, paths, committed, error)) return keep_all("cannot read " + branch + ": " + error);
-  std::set<std::string> in_branch;
-  for (const auto& c : committed) in_branch.insert(fs::path(c).lexically_normal().generic_string());
-  for (const auto* f : files)
-    if (in_branch.count(key(f->path))) kept.insert(f->path);
+  if (!git::paths_in_tree(branch, paths, kept, error)) return keep_all("cannot read " + branch + ": " + error);
   why = "the default branch (" + branch + ") already has it, so it may be applied somewhere";
   return kept;
+}
+
+// out-of-order-migration judges a new file against the committed history: with --db, what the
+// database applied; else what the default branch has. Nothing is marked (and the rule stays
+// silent) when there is no such source, and git is not run when the rule cannot report anything.
+void mark_committed(MigrationSet& set, const LintArgs& args, const LintOptions& opts) {
+  if (!rule_enabled("out-of-order-migration", opts)) return;
+  if (args.applied_versions) {
+    set.committed_source = CommittedSource::Database;
+    set.committed_where = args.applied_database;
+    for (const auto& v : *args.applied_versions)
+      if (set.newest_applied_version.empty() || compare_versions(v, set.newest_applied_version) > 0)
+        set.newest_applied_version = v;
+    for (auto& f : set.files) f.committed = !f.version.empty() && args.applied_versions->count(f.version);
+    return;
+  }
+  // Only a linted up file with a version, inside the repository, can be out of order: the file
+  // system says so before any git process is started.
+  std::error_code ec;
+  fs::path root;
+  if (!git::repository_above(fs::current_path(ec), &root)) return;
+  auto inside = [&](const std::string& path) {
+    if (root.empty()) return true;
+    std::error_code e;
+    fs::path rel = fs::weakly_canonical(fs::absolute(path, e), e).lexically_relative(root);
+    return !e && !rel.empty() && *rel.begin() != "..";
+  };
+  bool candidate = false;
+  for (const auto& f : set.files)
+    candidate = candidate || (!f.history_only && f.direction == Direction::Up && !f.version.empty() && inside(f.path));
+  if (!candidate) return;
+  std::string branch = git::default_branch();
+  if (branch.empty()) return;
+  // The default branch's tree is the committed history, also with --staged: the index holds the
+  // files to judge, not what has been merged. A stdin buffer is looked up by its --stdin-filename
+  // (an editor linting a merged file must not see it reported).
+  // Files outside the repository are left out (git would refuse the whole listing for them).
+  std::vector<std::string> paths;
+  for (const auto& f : set.files)
+    if (f.direction == Direction::Up && !f.version.empty() && inside(f.path)) paths.push_back(f.path);
+  std::set<std::string> present;
+  std::string error;
+  // A git failure leaves the history unknown: nothing is said.
+  if (!git::paths_in_tree(branch, paths, present, error)) return;
+  if (present.empty()) return;
+  set.committed_source = CommittedSource::DefaultBranch;
+  set.committed_where = branch;
+  for (auto& f : set.files) f.committed = present.count(f.path) > 0;
 }
 
 // Rule options named in the config that the rule does not declare.
@@ -280,6 +315,8 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
       err << "pgsafe: database \"" << args.applied_database << "\" has applied " << history << " of these file(s): "
           << "linted as history; " << pending << " pending file(s) judged\n";
   }
+
+  mark_committed(set, args, opts);
 
   // Files linted against a history folder restore that history's state from the cache
   // (docs/cache.md). The git index gets its own cache file: its files are hashed, never stat'ed.

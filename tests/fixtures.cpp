@@ -5,6 +5,8 @@
 //   -- filename: <name>           the path the engine sees (for naming rules and layouts)
 //   -- select: <id>[, <id>]       rules to run (default: the folder's rule; sets: all default rules)
 //   -- config: <toml line>        lines of a .pgsafe.toml for this fixture
+//   -- committed: <branch>        the default branch has this file (as the CLI finds with git)
+//   -- applied: <database>        that database applied it (as `lint --db` marks it: history)
 // Bad fixtures have a golden `<fixture>.expected` beside them (PGSAFE_UPDATE_GOLDENS=1 rewrites it).
 #include <catch2/catch.hpp>
 
@@ -54,6 +56,10 @@ FixtureFile read_fixture_file(const fs::path& p, const fs::path& base, Fixture& 
       while (std::getline(ss, item, ',')) fx.select.push_back(trim(item));
     } else if (auto v4 = value("config")) {
       fx.config += *v4 + "\n";
+    } else if (auto v5 = value("committed")) {
+      f.committed = *v5;
+    } else if (auto v6 = value("applied")) {
+      f.applied = *v6;
     }
   }
   return f;
@@ -82,7 +88,8 @@ void run_fixture(const Fixture& fx) {
   bool ok = fixture_options(fx, opts, config_error);
   INFO("config lines of " << fx.path << ": " << config_error);
   REQUIRE(ok);
-  LintResult r = lint_memory(fixture_inputs(fx), opts);
+  MigrationSet set = fixture_set(fx, opts.config.layout);
+  LintResult r = lint(set, opts);
   std::string actual = golden_lines(r);
   INFO("fixture " << fx.path << " produced:\n" << actual);
   CHECK(r.errors.empty());
@@ -175,6 +182,25 @@ std::vector<std::pair<std::string, std::string>> fixture_inputs(const Fixture& f
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& f : fx.files) files.emplace_back(f.engine_path, f.contents);
   return files;
+}
+
+MigrationSet fixture_set(const Fixture& fx, Layout layout) {
+  MigrationSet set = set_from_memory(fixture_inputs(fx), layout);
+  for (const auto& ff : fx.files)
+    for (auto& f : set.files) {
+      if (f.path != ff.engine_path) continue;
+      if (!ff.committed.empty()) {
+        f.committed = true;
+        set.committed_source = CommittedSource::DefaultBranch;
+        set.committed_where = ff.committed;
+      }
+      if (!ff.applied.empty()) {
+        f.committed = f.history_only = true;
+        set.committed_source = CommittedSource::Database;
+        set.committed_where = ff.applied;
+      }
+    }
+  return set;
 }
 
 std::vector<Fixture> all_fixtures() {

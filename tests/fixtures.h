@@ -15,6 +15,8 @@ struct FixtureFile {
   std::string contents;
   std::vector<std::string> expect;
   bool expect_none = false;
+  std::string committed;       // `-- committed: <branch>`: the default branch has it
+  std::string applied;         // `-- applied: <database>`: that database applied it (lint --db)
 };
 
 struct Fixture {
@@ -30,6 +32,8 @@ std::vector<Fixture> all_fixtures();
 // The options a fixture runs with (its config lines and rule selection); false on a bad config.
 bool fixture_options(const Fixture& fx, LintOptions& opts, std::string& error);
 std::vector<std::pair<std::string, std::string>> fixture_inputs(const Fixture& fx);
+// The fixture's files as the CLI would hand them to the engine: committed and applied files marked.
+MigrationSet fixture_set(const Fixture& fx, Layout layout);
 
 void register_fixture_tests();
 

@@ -29,8 +29,10 @@ std::string underscored(std::string_view id) {
 //   -- filename: <path>            the name of the (single) file
 //   -- <path>.sql [anything]       starts a new file of that name
 //   -- .pgsafe.toml: <toml>        configuration for the example
+//   -- <path>.sql (on main) ...    a file the default branch (main) already has
 struct Example {
   std::vector<std::pair<std::string, std::string>> files;
+  std::set<std::string> on_main;
   std::string config;
 };
 
@@ -64,6 +66,7 @@ Example parse_example(std::string_view text, const std::string& default_name) {
     if (std::regex_match(line, m, file_marker)) {
       flush();
       name = m[1];
+      if (line.find("(on main") != std::string::npos) ex.on_main.insert(name);
       named_by_marker = true;
       continue;
     }
@@ -95,7 +98,14 @@ size_t findings_of(const RuleMeta& meta, const Example& ex, const std::string& e
     INFO("example config:\n" << cfg);
     REQUIRE(load_config_text(cfg, "example.toml", opts.config, errors));
   }
-  LintResult r = lint_memory(ex.files, opts);
+  MigrationSet set = set_from_memory(ex.files, opts.config.layout);
+  for (auto& f : set.files)
+    if (ex.on_main.count(f.path)) {
+      f.committed = true;
+      set.committed_source = CommittedSource::DefaultBranch;
+      set.committed_where = "main";
+    }
+  LintResult r = lint(set, opts);
   INFO(golden_lines(r));
   size_t n = 0;
   for (const auto& d : r.diagnostics)

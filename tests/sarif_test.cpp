@@ -147,7 +147,7 @@ EveryRuleRun lint_every_bad_fixture() {
     }
     opts.select = every_rule_id();
     if (!fx.rule.empty()) run.fixture_rules.insert(fx.rule);
-    LintResult r = lint_memory(fixture_inputs(fx), opts);
+    LintResult r = lint(fixture_set(fx, opts.config.layout), opts);  // committed and applied files marked
     std::string prefix = "fixture" + std::to_string(++n) + "/";
     for (Diagnostic d : r.diagnostics) {
       d.file = prefix + d.file;

@@ -90,6 +90,43 @@ TEST_CASE("lifecycle: an applied file is history for the gate, even after a rule
   CHECK(mentions(lint_refused.out, "20240101000004_drop_c.sql"));
 }
 
+TEST_CASE("lifecycle: lint --db names a pending file older than the newest applied one, as apply refuses it",
+          "[lifecycle][out-of-order]") {
+  std::string db = create_database("out_of_order");
+  Project p = make_project("out_of_order");
+  config(p, "");
+  p.write("20240101000001_a.sql", "CREATE TABLE a (id bigint PRIMARY KEY);\n");
+  p.write("20240101000003_c.sql", "CREATE TABLE c (id bigint PRIMARY KEY);\n");
+  auto first = do_apply(p, db);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+
+  // A branch merged late brings version ...02: the database already has ...03.
+  p.write("20240101000002_b.sql", "CREATE TABLE b (id bigint PRIMARY KEY);\n");
+  auto files_alone = cli({"lint", "--format", "concise", "--select", "out-of-order-migration", p.dir()}, p.root);
+  INFO(files_alone.out << files_alone.err);
+  CHECK_FALSE(mentions(files_alone.out, "out-of-order-migration"));  // no git, no database: nothing known
+  auto lint_db = cli({"lint", "--format", "concise", "--db", url(db), p.dir()}, p.root);
+  INFO(lint_db.out << lint_db.err);
+  CHECK(lint_db.exit_code == 1);
+  CHECK(mentions(lint_db.out, "20240101000002_b.sql:1:1: error[out-of-order-migration] pending migration version "
+                              "20240101000002 is older than"));
+  CHECK(mentions(lint_db.out, "20240101000003_c.sql (version 20240101000003), the newest migration database"));
+
+  // apply refuses it for the same reason (exit 3); with --allow-out-of-order the lint gate does
+  // not stand in the way (the gate judges the files, not their order).
+  auto refused = do_apply(p, db);
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 3);
+  auto allowed = do_apply(p, db, {"--allow-out-of-order"});
+  INFO(allowed.out << allowed.err);
+  CHECK(allowed.exit_code == 0);
+  CHECK(scalar(db, "SELECT to_regclass('public.b') IS NOT NULL") == "t");
+  auto after = cli({"lint", "--format", "concise", "--db", url(db), p.dir()}, p.root);
+  INFO(after.out << after.err);
+  CHECK_FALSE(mentions(after.out, "out-of-order-migration"));
+}
+
 TEST_CASE("lifecycle: --baseline records files without judging them", "[lifecycle]") {
   std::string db = create_database("baseline_judge");
   Project p = make_project("baseline_judge");

@@ -1,0 +1,3 @@
+-- applied: app
+-- expect: none
+CREATE TABLE users (id bigint PRIMARY KEY);

@@ -1,0 +1,3 @@
+-- expect: none
+-- A down file follows its up file: not judged on its own.
+ALTER TABLE users DROP COLUMN email;

@@ -1,0 +1,3 @@
+-- applied: app
+-- expect: none
+CREATE TABLE teams (id bigint PRIMARY KEY);

@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE teams ADD COLUMN name text;

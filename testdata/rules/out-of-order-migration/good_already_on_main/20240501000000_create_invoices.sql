@@ -1,0 +1,3 @@
+-- committed: main
+-- expect: none
+CREATE TABLE invoices (id bigint PRIMARY KEY);

@@ -1,0 +1,3 @@
+-- committed: main
+-- expect: none
+CREATE TABLE orders (id bigint PRIMARY KEY);

@@ -1,0 +1,3 @@
+-- expect: none
+-- An undo file follows its versioned migration.
+DROP TABLE users;

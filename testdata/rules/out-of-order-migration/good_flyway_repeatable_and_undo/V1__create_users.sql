@@ -1,0 +1,3 @@
+-- committed: main
+-- expect: none
+CREATE TABLE users (id bigint PRIMARY KEY);

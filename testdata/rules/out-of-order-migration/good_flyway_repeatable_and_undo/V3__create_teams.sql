@@ -1,0 +1,3 @@
+-- committed: main
+-- expect: none
+CREATE TABLE teams (id bigint PRIMARY KEY);

@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE invoices ADD COLUMN due_date date;
