@@ -87,7 +87,7 @@ class Versioner {
   // A timestamp version: now, or one second after the newest when the clock is not past it.
   std::time_t after_newest_stamp() const {
     std::time_t t = now_;
-    std::time_t newest = parse_stamp(only_digits(max_));
+    std::time_t newest = parse_stamp(only_digits(max_).substr(0, 14));  // Diesel's -0000 suffix is not time
     if (newest >= 0 && t <= newest) t = newest + 1;
     return t;
   }
@@ -257,6 +257,11 @@ NewMigrationPlan plan_new_migration(const NewMigrationRequest& r) {
         break;
       case Layout::Diesel:
         plan.files.push_back({(dir / (version + "_" + name) / "up.sql").generic_string(), up});
+        // Diesel runs every migration in a transaction unless its metadata.toml says otherwise.
+        if (p.no_tx)
+          plan.files.push_back({(dir / (version + "_" + name) / "metadata.toml").generic_string(),
+                                "# Written by pgsafe new: this migration cannot run inside a transaction.\n"
+                                "run_in_transaction = false\n"});
         // Diesel 2 runs a migration without down.sql: none is written when nothing can be undone.
         if (down_has_sql) plan.files.push_back({(dir / (version + "_" + name) / "down.sql").generic_string(), down});
         break;
@@ -270,6 +275,9 @@ NewMigrationPlan plan_new_migration(const NewMigrationRequest& r) {
       case Layout::Drizzle:
         plan.files.push_back({(dir / (version + "_" + name + ".sql")).generic_string(), up});
         drizzle_tags.push_back(version + "_" + name);
+        if (p.no_tx)
+          plan.notes.push_back(plan.files.back().path + " must run outside a transaction, and Drizzle's migrator runs "
+                               "pending migrations in one: apply it with pgsafe apply (or by hand)");
         break;
     }
   }
@@ -281,7 +289,8 @@ NewMigrationPlan plan_new_migration(const NewMigrationRequest& r) {
       std::ifstream in(journal);
       std::stringstream ss;
       ss << in.rdbuf();
-      nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+      // ordered_json: the journal's keys keep their order, so the diff shows only the new entries.
+      nlohmann::ordered_json j = nlohmann::ordered_json::parse(ss.str(), nullptr, false);
       if (j.is_discarded() || !j.is_object() || !j.contains("entries") || !j["entries"].is_array()) {
         plan.errors.push_back(journal.generic_string() + ": not a Drizzle journal (no \"entries\" list); not changed");
         return plan;
@@ -294,7 +303,7 @@ NewMigrationPlan plan_new_migration(const NewMigrationRequest& r) {
         if (e.contains("version") && e["version"].is_string()) version = e["version"].get<std::string>();
       }
       for (const auto& tag : drizzle_tags) {
-        nlohmann::json e;
+        nlohmann::ordered_json e;
         e["idx"] = entries.size();
         e["version"] = version;
         e["when"] = when++;
@@ -304,6 +313,9 @@ NewMigrationPlan plan_new_migration(const NewMigrationRequest& r) {
       }
       plan.journal_path = journal.generic_string();
       plan.journal_content = j.dump(2) + "\n";
+    } else {
+      plan.notes.push_back(journal.generic_string() + " does not exist: Drizzle applies only the migrations its journal "
+                           "lists (drizzle-kit creates it), so add the new file(s) to it");
     }
   }
   return plan;

@@ -32,6 +32,7 @@ struct NewMigrationPlan {
   std::string journal_path;       // Drizzle: meta/_journal.json rewritten with the new entries ("" otherwise)
   std::string journal_content;
   std::vector<std::string> errors;
+  std::vector<std::string> notes;  // what the user should know (said on stderr), e.g. a tool's limits
 };
 
 // "Add customer VAT id!" -> "add_customer_vat_id" ("" when nothing is left).

@@ -113,7 +113,13 @@ struct Library {
           if (auto s = v.value<std::string>()) {
             dd.tmpl = *s;
           } else if (auto* t = v.as_table()) {
+            check_keys(name, *t, {"prefix", "identifier", "join", "second", "suffix", "unused"});
             dd.tmpl = str_of(*t, "identifier");
+            dd.prefix = str_of(*t, "prefix");
+            if (t->contains("join")) dd.join = str_of(*t, "join");
+            dd.second = str_of(*t, "second");
+            dd.suffix = str_of(*t, "suffix");
+            dd.unused = str_of(*t, "unused");
             dd.identifier = true;
           }
           p.derived.push_back(std::move(dd));
@@ -153,10 +159,12 @@ struct QName {
 };
 
 // "orders", "app.orders", "\"Order Items\"": folded as PostgreSQL folds unquoted names.
+bool plain_identifier(const std::string& s);
+
 QName parse_qualified(const std::string& text, const std::string& default_schema) {
   std::vector<std::string> parts;
   std::string cur;
-  bool quoted = false, was_quoted = false;
+  bool quoted = false, was_quoted = false, bad = false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quoted) {
@@ -171,6 +179,7 @@ QName parse_qualified(const std::string& text, const std::string& default_schema
     } else if (c == '"') {
       quoted = was_quoted = true;
     } else if (c == '.') {
+      if (!was_quoted && !plain_identifier(cur)) bad = true;
       parts.push_back(was_quoted ? cur : lower(cur));
       cur.clear();
       was_quoted = false;
@@ -178,9 +187,10 @@ QName parse_qualified(const std::string& text, const std::string& default_schema
       cur += c;
     }
   }
+  if (!was_quoted && !plain_identifier(cur)) bad = true;
   parts.push_back(was_quoted ? cur : lower(cur));
   QName q;
-  if (quoted || parts.size() > 2) q.ok = false;
+  if (quoted || bad || parts.size() > 2) q.ok = false;
   for (const auto& p : parts) q.ok = q.ok && !p.empty() && p.size() <= kMaxIdentifier;
   if (!q.ok) return q;
   if (parts.size() == 2) {
@@ -208,11 +218,30 @@ std::string singular(const std::string& plural) {
 
 // An identifier made from parts may pass PostgreSQL's 63 bytes: cut it (on a character
 // boundary) as PostgreSQL would, so what pgsafe writes is the name the server keeps.
-std::string fit_identifier(std::string name) {
-  if (name.size() <= kMaxIdentifier) return name;
-  size_t cut = kMaxIdentifier;
+std::string fit_identifier(std::string name, const std::string& suffix = "") {
+  if (name.size() + suffix.size() <= kMaxIdentifier) return name + suffix;
+  size_t cut = suffix.size() >= kMaxIdentifier ? 0 : kMaxIdentifier - suffix.size();
   while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
-  return name.substr(0, cut);
+  return name.substr(0, cut) + suffix;
+}
+
+// An unquoted SQL identifier as a user types one: a letter or _, then letters, digits, _ or $.
+bool plain_identifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_' || (s[0] & 0x80))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || (c & 0x80);
+  });
+}
+
+// `word` in `text` as a whole identifier (not inside a longer name): `id` is not in `paid`.
+bool mentions(const std::string& text, const std::string& word) {
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  for (size_t pos = text.find(word); pos != std::string::npos; pos = text.find(word, pos + 1)) {
+    bool left = pos == 0 || !ident(text[pos - 1]);
+    bool right = pos + word.size() >= text.size() || !ident(text[pos + word.size()]);
+    if (left && right) return true;
+  }
+  return false;
 }
 
 bool has_control(const std::string& s) {
@@ -286,8 +315,9 @@ class Builder {
           value.clear();  // a default built from an option that was not given
         }
       }
-      if (has_control(value)) {
-        r.errors.push_back("--" + o.name + ": a value may not hold line breaks or control characters");
+      if (has_control(value) || value.find("$pgsafe$") != std::string::npos) {
+        r.errors.push_back("--" + o.name + ": a value may not hold line breaks, control characters or $pgsafe$ (the "
+                           "patterns' dollar quote)");
         ctx_[o.name] = "";
         continue;
       }
@@ -394,22 +424,6 @@ class Builder {
     j["idx_suf"] = facts_.idx_suf;
     j["lock_timeout"] = facts_.lock_timeout;
     j["schema"] = facts_.default_schema;
-    // The shared updated_at trigger function: one the project has (a trigger function whose name
-    // says it sets updated_at), else set_updated_at() in the default schema, created on first use.
-    json fn;
-    std::string found;
-    for (const auto& [sig, f] : catalog_.functions())
-      if (lower(f.returns) == "trigger" && f.arg_types.empty() && f.name.find("updated_at") != std::string::npos) {
-        if (found.empty() || f.name == "set_updated_at") found = f.qualified();
-      }
-    if (!found.empty()) {
-      fn["sql"] = quote_qualified(found);
-      fn["exists"] = true;
-    } else {
-      fn["sql"] = quote_ident(facts_.default_schema) + ".set_updated_at";
-      fn["exists"] = false;
-    }
-    j["updated_at_function"] = fn;
     return j;
   }
 
@@ -478,7 +492,7 @@ class Builder {
       json u;
       u["name"] = quote_ident(c.name);
       u["columns"] = cols_sql(c.columns);
-      u["partial_name"] = quote_ident(fit_identifier(t.name + "_" + cols_bare(c.columns) + "_active_key"));
+      u["partial_name"] = quote_ident(fit_identifier(t.name + "_" + cols_bare(c.columns), "_active_key"));
       std::string ref = referenced_by(c.columns);
       seen_index.insert(t.schema + "." + c.name);
       if (!ref.empty()) {
@@ -496,7 +510,7 @@ class Builder {
       json u;
       u["name"] = quote_ident(ix->short_name());
       u["columns"] = cols_sql(ix->columns);
-      u["partial_name"] = quote_ident(fit_identifier(t.name + "_" + cols_bare(ix->columns) + "_active_key"));
+      u["partial_name"] = quote_ident(fit_identifier(t.name + "_" + cols_bare(ix->columns), "_active_key"));
       std::string ref = referenced_by(ix->columns);
       if (!ref.empty()) {
         u["referenced_by"] = ref;
@@ -520,7 +534,17 @@ class Builder {
     j["exists"] = true;
     j["type"] = type_sql(c.type);
     j["is_uuid"] = is_uuid(c.type);
+    j["is_text"] = (c.type.name == "text" || c.type.name == "varchar") && c.type.array_dims == 0;
     j["not_null"] = c.not_null;
+    // A key another table can reference: the one-column primary key, or a one-column unique
+    // constraint or (non-partial) unique index.
+    bool key = false;
+    for (const auto& k : t.constraints)
+      if ((k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique) && k.columns == std::vector<std::string>{c.name})
+        key = true;
+    for (const Index* ix : catalog_.indexes_on(t.qualified()))
+      if (ix->unique && !ix->partial && ix->columns == std::vector<std::string>{c.name}) key = true;
+    j["is_key"] = key;
     j["default"] = c.default_expr;
     bool leads_index = false;
     json indexes = json::array();
@@ -528,7 +552,7 @@ class Builder {
     for (const Index* ix : catalog_.indexes_on(t.qualified())) {
       if (!ix->columns.empty() && ix->columns[0] == c.name) leads_index = true;
       bool uses = std::find(ix->columns.begin(), ix->columns.end(), c.name) != ix->columns.end();
-      if (!uses && ix->predicate.find(c.name) == std::string::npos) continue;
+      if (!uses && !mentions(ix->predicate, c.name)) continue;
       if (ix->primary) continue;  // reported with the constraint below
       if (ix->columns.size() == 1 && ix->columns[0] == c.name && !ix->partial && ix->include.empty() &&
           (ix->constraint.empty() || ix->unique)) {
@@ -536,7 +560,9 @@ class Builder {
         x["name"] = quote_ident(ix->short_name());
         x["unique"] = ix->unique;
         std::string nn = ix->short_name();
-        auto pos = nn.find(c.name);
+        // The column's name after the table's (users_name_idx), not inside it (statuses_status_idx).
+        size_t from = nn.rfind(t.name + "_", 0) == 0 ? t.name.size() : 0;
+        auto pos = nn.find(c.name, from);
         nn = pos == std::string::npos ? nn + "_new" : nn.substr(0, pos) + "%" + nn.substr(pos + c.name.size());
         if (nn.find('%') != std::string::npos) nn.replace(nn.find('%'), 1, "%TO%");
         x["new_name_template"] = nn;
@@ -547,7 +573,7 @@ class Builder {
     }
     for (const auto& k : t.constraints) {
       bool uses = std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end();
-      if (k.kind == ConstraintKind::Check && k.expr.find(c.name) != std::string::npos) uses = true;
+      if (k.kind == ConstraintKind::Check && mentions(k.expr, c.name)) uses = true;
       if (!uses) continue;
       if (k.kind == ConstraintKind::PrimaryKey) blockers.push_back("the primary key " + k.name);
       else if (k.kind == ConstraintKind::ForeignKey) blockers.push_back("foreign key " + k.name);
@@ -613,6 +639,10 @@ class Builder {
         std::string part;
         while (std::getline(ss, part, ',')) {
           std::string name = lower(trim(part));
+          if (name.empty()) {
+            err = "'" + value + "': an empty column name in the list";
+            return "";
+          }
           if (t && !t->find_column(name)) {
             err = "'" + name + "': " + t->name + " has no such column";
             return "";
@@ -625,8 +655,15 @@ class Builder {
         return j;
       }
       std::string name = value;
-      if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
-      else name = lower(name);
+      if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+        name = name.substr(1, name.size() - 2);
+      } else if (explicit_value) {  // typed by the user: folded as PostgreSQL folds it
+        if (!plain_identifier(name)) {
+          err = "'" + value + "' is not a name: letters, digits and _ (double-quote it for anything else)";
+          return "";
+        }
+        name = lower(name);
+      }
       if (name.empty() || name.size() > kMaxIdentifier || name.find('"') != std::string::npos) {
         err = "'" + value + "' is not a name (at most 63 bytes)";
         return "";
@@ -659,6 +696,14 @@ class Builder {
     }
     if (k == "role") {
       std::string role = value == "auto" ? facts_.api_role : value;
+      if (value != "auto" && role.size() >= 2 && role.front() == '"' && role.back() == '"') role = role.substr(1, role.size() - 2);
+      else if (value != "auto" && !role.empty()) {
+        if (!plain_identifier(role)) {
+          err = "'" + value + "' is not a role name (double-quote it for anything but letters, digits and _)";
+          return "";
+        }
+        role = lower(role);
+      }
       if (role.empty() && o.required) {
         err = "is needed: no API role is known for this project (it is not a Supabase project and its migrations grant "
               "to no role), so name the role clients use, e.g. --" + o.name + " app_user";
@@ -694,6 +739,10 @@ class Builder {
     }
     if (k == "type") {
       std::string why;
+      if (value.find(';') != std::string::npos || value.find("--") != std::string::npos || value.find("/*") != std::string::npos) {
+        err = "'" + value + "' is not a type: no ';' or comments";
+        return "";
+      }
       if (!parse_type(value, why)) {
         err = "'" + value + "' is not a type: " + why;
         return "";
@@ -773,6 +822,52 @@ class Builder {
     return "";
   }
 
+  // A derived name cut to 63 bytes with its suffix kept; for an index or constraint, numbered
+  // (as PostgreSQL numbers the names it chooses) when the table already has one of that name; a
+  // policy name that is taken is refused (the pattern was applied to this table before).
+  std::string free_name(const DerivedDef& d, std::string first, RenderResult& r) {
+    auto render = [&](const std::string& t) { return render_template(t, ctx_, library().fragments); };
+    std::string prefix = render(d.prefix), second = render(d.second), suffix = render(d.suffix);
+    std::string join = second.empty() ? "" : render(d.join);
+    auto utf8_cut = [](std::string& s) {
+      s.pop_back();
+      while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+      if (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0xC0) s.pop_back();
+    };
+    // Everything but the suffix: numbering (below) goes before the suffix.
+    auto base_of = [&](size_t room) {
+      std::string a = first, b = second;
+      while (prefix.size() + a.size() + join.size() + b.size() > room && (!a.empty() || !b.empty()))
+        utf8_cut(a.size() >= b.size() ? a : b);
+      return prefix + a + join + b;
+    };
+    size_t room = suffix.size() >= kMaxIdentifier ? 0 : kMaxIdentifier - suffix.size();
+    std::string base = base_of(room);
+    std::string name = base + suffix;
+    if (d.unused.empty() || !ctx_.contains("table") || !ctx_["table"].is_object()) return name;
+    const json& tj = ctx_["table"];
+    std::string schema = tj.value("schema", facts_.default_schema);
+    const Table* t = catalog_.find_table(schema, tj.value("bare", ""));
+    auto taken = [&](const std::string& n) {
+      if (d.unused == "index") return catalog_.find_index(schema + "." + n) != nullptr || catalog_.find_table(schema, n) != nullptr;
+      if (d.unused == "constraint") return t && t->find_constraint(n) != nullptr;
+      if (d.unused == "policy") return t && t->find_policy(n) != nullptr;
+      return false;
+    };
+    if (!taken(name)) return name;
+    if (d.unused == "policy") {
+      r.errors.push_back(tj.value("bare", "") + " already has a policy named " + name +
+                         " (was this pattern applied to it before?)");
+      return name;
+    }
+    for (int i = 1; i < 1000; ++i) {
+      std::string n = std::to_string(i);
+      std::string candidate = base_of(room > n.size() ? room - n.size() : 0) + n + suffix;
+      if (!taken(candidate)) return candidate;
+    }
+    return name;
+  }
+
   void derive(RenderResult& r) {
     std::vector<const DerivedDef*> todo;
     for (const auto& d : p_.derived) todo.push_back(&d);
@@ -785,7 +880,7 @@ class Builder {
           std::string v = render_template(d->tmpl, ctx_, library().fragments);
           if (d->identifier) {
             json j;
-            std::string name = fit_identifier(v);
+            std::string name = free_name(*d, v, r);  // throws TemplateError (retried) when a part cannot render yet
             j["sql"] = quote_ident(name);
             j["bare"] = name;
             ctx_[d->name] = j;
@@ -802,6 +897,17 @@ class Builder {
         return;
       }
       todo = std::move(later);
+    }
+    // The shared trigger function that keeps a timestamp column current: set_updated_at() (for
+    // another column, set_<column>()) in the default schema, created by the first migration that
+    // needs it. A function is reused only under that exact name: pgsafe cannot see a body, so a
+    // look-alike name (update_updated_at_column) proves nothing about which column it sets.
+    if (ctx_.contains("updated_at_bare") && ctx_["updated_at_bare"].is_string()) {
+      std::string fname = fit_identifier("set_" + ctx_["updated_at_bare"].get<std::string>());
+      json fn;
+      fn["sql"] = quote_ident(facts_.default_schema) + "." + quote_ident(fname);
+      fn["exists"] = !catalog_.functions_named(facts_.default_schema + "." + fname).empty();
+      ctx_["updated_at_function"] = fn;
     }
     // Index names for a renamed column's indexes: the old name with the column's name replaced.
     if (ctx_.contains("column") && ctx_["column"].is_object() && ctx_["column"].contains("indexes") && ctx_.contains("to") &&

@@ -45,6 +45,12 @@ struct CheckDef {
 struct DerivedDef {
   std::string name, tmpl;
   bool identifier = false;  // rendered as a quoted identifier of at most 63 bytes
+  // Identifiers: prefix + tmpl [+ join + second] + suffix. When that passes 63 bytes, the longer of
+  // tmpl and second is shortened until it fits, as PostgreSQL shortens the names it makes itself
+  // (orders_customer_id_fkey); prefix, join and suffix are kept whole.
+  std::string prefix, join = "_", second;
+  std::string suffix;
+  std::string unused;       // identifiers: "index", "constraint" or "policy": the name must be free (on the table)
 };
 
 struct PatternDef {

@@ -251,6 +251,7 @@ int run_new(const NewArgs& args, std::ostream& out, std::ostream& err) {
     for (const auto& e : plan.errors) err << "pgsafe: error: " << e << "\n";
     return exit_code::kUsage;
   }
+  for (const auto& n : plan.notes) err << "pgsafe: note: " << n << "\n";
   if (args.dry_run) {
     for (const auto& f : plan.files) out << "==> " << f.path << " <==\n" << f.content << "\n";
     if (!plan.journal_path.empty()) out << "==> " << plan.journal_path << " (updated) <==\n" << plan.journal_content;

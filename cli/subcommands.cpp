@@ -24,6 +24,13 @@ std::string exit_codes_footer(std::string_view command) {
   if (command == "schema")
     return "Exit codes: 0 printed, 2 usage, config or input error (unknown --format, file that cannot be read or "
            "parsed).";
+  if (command == "new")
+    return "Exit codes: 0 written (with --dry-run: printed), 2 usage or input error (unknown pattern or option, a table "
+           "or column the migrations lack, a value that is not one SQL expression or type, no migrations folder): nothing "
+           "written, 3 a file could not be written (none is left behind).";
+  if (command == "patterns")
+    return "Exit codes: 0 listed or shown (docs: written, or with --check up to date), 1 with docs --check: a page is out "
+           "of date, 2 unknown pattern or action, or a page cannot be written.";
   if (command == "status")
     return "Exit codes: 0 shown (with --exit-code: everything applied), 2 usage or config error (a connection string "
            "refused before connecting included), 3 with --exit-code: "

@@ -92,6 +92,9 @@ TEST_CASE("every layout: names that parse back, versions after every existing on
        {"m/20251125120000_x_one.sql", "m/20251125120001_x_two.sql"}},
       {Layout::Prisma, {"m/20240101000000_a/migration.sql"},
        {"m/20251125120000_x_one/migration.sql", "m/20251125120001_x_two/migration.sql"}},
+      {Layout::Diesel, {"m/2099-01-15-123456-0000_a/up.sql"},
+       {"m/2099-01-15-123457-0000_x_one/up.sql", "m/2099-01-15-123457-0000_x_one/down.sql",
+        "m/2099-01-15-123458-0000_x_two/up.sql", "m/2099-01-15-123458-0000_x_two/down.sql"}},
       {Layout::Diesel, {"m/2024-01-01-000000_a/up.sql", "m/2024-01-01-000000_a/down.sql"},
        {"m/2025-11-25-120000_x_one/up.sql", "m/2025-11-25-120000_x_one/down.sql", "m/2025-11-25-120001_x_two/up.sql",
         "m/2025-11-25-120001_x_two/down.sql"}},
@@ -146,6 +149,13 @@ TEST_CASE("no-transaction steps: one statement per file, marked", "[new]") {
   CHECK(plan.files[3].content.find("DROP INDEX CONCURRENTLY a;") != std::string::npos);
   CHECK(plan.files[5].content.find("DROP INDEX CONCURRENTLY b;") != std::string::npos);
   CHECK(plan.files[0].content.find("-- 1 of 3: column") != std::string::npos);
+  // Diesel: a migration that cannot run in a transaction says so in its metadata.toml.
+  auto diesel = plan_for(Layout::Diesel, {"m/2024-01-01-000000_a/up.sql"}, "idx", steps);
+  bool metadata = false;
+  for (const auto& f : diesel.files)
+    if (f.path.find("idx_indexes_1/metadata.toml") != std::string::npos)
+      metadata = f.content.find("run_in_transaction = false") != std::string::npos;
+  CHECK(metadata);
 }
 
 TEST_CASE("Drizzle: the new files join meta/_journal.json; dbmate files get their markers", "[new]") {
@@ -248,6 +258,48 @@ TEST_CASE("pgsafe new from the command line", "[new][cli]") {
   count = 0;
   for (const auto& e : fs::directory_iterator(root + "/supabase/migrations")) count += e.is_regular_file();
   CHECK(count == 3);
+  // Values that would smuggle SQL, and requests PostgreSQL would refuse, are refused here.
+  write_file(root + "/supabase/migrations/20240102000000_orders.sql",
+             "-- intent: orders\nCREATE TABLE public.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text);\n"
+             "ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;\n"
+             "CREATE TYPE public.order_status AS ENUM ('new', 'paid');\n");
+  struct Refusal {
+    std::vector<std::string> args;
+    const char* says;
+  };
+  const Refusal refusals[] = {
+      {{"--pattern", "not-null-column", "--table", "orders", "--column", "c", "--type", "text --", "--default", "'a'"},
+       "no ';' or comments"},
+      {{"--pattern", "not-null-column", "--table", "orders", "--column", "c", "--type", "text", "--backfill", "'$pgsafe$'"},
+       "$pgsafe$"},
+      {{"--pattern", "foreign-key", "--table", "orders", "--references", "orders", "--references-column", "note"},
+       "is not a key of orders"},
+      {{"--pattern", "enum-value", "--type", "order_status", "--value", "x", "--before", "new", "--after", "paid"},
+       "not both"},
+      {{"--pattern", "table", "--table", "a;drop table orders"}, "not a table name"},
+      {{"--pattern", "rls-owner", "--table", "orders", "--column", "id"}, "must be uuid"},
+      {{"--pattern", "timestamps", "--table", "orders", "--column", "x y"}, "not a name"},
+  };
+  for (const auto& r : refusals) {
+    std::vector<std::string> args{"new", "x"};
+    args.insert(args.end(), r.args.begin(), r.args.end());
+    auto out = run_pgsafe(args, "", root);
+    INFO(r.args[1] << ": " << out.err);
+    CHECK(out.exit_code == 2);
+    CHECK(out.err.find(r.says) != std::string::npos);
+  }
+  // Long names keep their suffix when cut to 63 bytes.
+  std::string long_table(60, 'l');
+  write_file(root + "/supabase/migrations/20240103000000_long.sql",
+             "-- intent: long\nCREATE TABLE public." + long_table + " (id bigint PRIMARY KEY, customer_id uuid);\n"
+             "ALTER TABLE public." + long_table + " ENABLE ROW LEVEL SECURITY;\n");
+  auto fk = run_pgsafe({"new", "x", "--pattern", "foreign-key", "--table", long_table, "--references", "customers",
+                        "--column", "buyer_id", "--dry-run"}, "", root);
+  REQUIRE(fk.exit_code == 0);
+  // As PostgreSQL shortens the names it makes: the table part gives way, the column and suffix stay.
+  CHECK(fk.out.find(" " + std::string(50, 'l') + "_buyer_id_idx ON") != std::string::npos);
+  CHECK(fk.out.find(" " + std::string(49, 'l') + "_buyer_id_fkey FOREIGN KEY") != std::string::npos);
+
   // No migrations folder anywhere: said so.
   auto nowhere = run_pgsafe({"new", "x"}, "", temp_dir("new-nowhere"));
   CHECK(nowhere.exit_code == 2);

@@ -334,9 +334,13 @@ TEST_CASE("timestamps pattern: updated_at added and maintained, the function sha
   auto p = make_pattern_project("timestamps", "migrations", "");
   p.write("20240101000000_base.sql",
           "-- intent: base\nCREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total bigint NOT NULL);\n"
-          "CREATE TABLE invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, updated_at timestamptz);\n");
+          "CREATE TABLE invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, updated_at timestamptz);\n"
+          "CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);\n");
   auto one = p.run_new({"orders updated_at", "--pattern", "timestamps", "--table", "orders"});
   auto two = p.run_new({"invoices updated_at", "--pattern", "timestamps", "--table", "invoices"});
+  // Another column gets its own function: the shared set_updated_at() keeps setting updated_at.
+  auto three = p.run_new({"notes modified_at", "--pattern", "timestamps", "--table", "notes", "--column", "modified_at"});
+  CHECK(p.read(three[0]).find("CREATE OR REPLACE FUNCTION public.set_modified_at()") != std::string::npos);
   std::string a = p.read(one[0]), b = p.read(two[0]);
   CHECK(a.find("ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now()") != std::string::npos);
   CHECK(a.find("SET search_path = ''") != std::string::npos);
@@ -350,6 +354,8 @@ TEST_CASE("timestamps pattern: updated_at added and maintained, the function sha
   exec(p.db, "SELECT pg_sleep(0.01); UPDATE orders SET total = 2; UPDATE invoices SET updated_at = NULL");
   CHECK(scalar(p.db, "SELECT updated_at > '" + before + "'::timestamptz FROM orders") == "t");
   CHECK(scalar(p.db, "SELECT updated_at IS NOT NULL FROM invoices") == "t");
+  exec(p.db, "INSERT INTO notes (body) VALUES ('x'); UPDATE notes SET body = 'y'");
+  CHECK(scalar(p.db, "SELECT modified_at IS NOT NULL FROM notes") == "t");
 }
 
 TEST_CASE("foreign-key pattern: column, index, NOT VALID, VALIDATE on a live table", "[patterns][fk]") {
@@ -442,13 +448,17 @@ TEST_CASE("not-null-column pattern: default, batched backfill, validated NOT NUL
                           "--type", "numeric(12,2)", "--backfill", "coalesce(total_cents, 0) / 100.0", "--batch-size", "1000"});
   REQUIRE(total.size() == 5);
   CHECK(p.read(total[1]).find("-- pgsafe:no-transaction") != std::string::npos);
+  // A constant default for new rows and a computed value for existing ones: both hold.
+  auto region = p.run_new({"orders region", "--pattern", "not-null-column", "--table", "orders", "--column", "region",
+                           "--type", "text", "--default", "'EU'", "--backfill", "'R' || (total_cents % 3)::text"});
+  REQUIRE(region.size() == 5);
   auto token = p.run_new({"orders token", "--pattern", "not-null-column", "--table", "orders", "--column", "token",
                           "--type", "uuid", "--default", "gen_random_uuid()"});
   REQUIRE(token.size() == 5);  // volatile default: set for new rows, existing rows backfilled
   CHECK(p.read(token[0]).find("SET DEFAULT gen_random_uuid()") != std::string::npos);
   check_clean(p);
   p.apply();
-  for (const char* col : {"currency", "total", "token"}) {
+  for (const char* col : {"currency", "total", "token", "region"}) {
     INFO(col);
     CHECK(scalar(p.db, std::string("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = '") +
                            col + "'") == "t");
@@ -456,9 +466,10 @@ TEST_CASE("not-null-column pattern: default, batched backfill, validated NOT NUL
   CHECK(scalar(p.db, "SELECT count(*) FROM orders WHERE currency = 'EUR'") == "2500");
   CHECK(scalar(p.db, "SELECT total FROM orders WHERE total_cents = 1234") == "12.34");
   CHECK(scalar(p.db, "SELECT count(DISTINCT token) FROM orders") == "2500");
+  CHECK(scalar(p.db, "SELECT count(*) FROM orders WHERE region = 'R' || (total_cents % 3)::text") == "2500");
   CHECK(scalar(p.db, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'c'") == "0");
-  exec(p.db, "INSERT INTO orders (total_cents, total) VALUES (5, 0.05)");
-  CHECK(scalar(p.db, "SELECT currency FROM orders WHERE total_cents = 5 AND total = 0.05") == "EUR");
+  exec(p.db, "INSERT INTO orders (total_cents, total) VALUES (99999, 999.99)");
+  CHECK(scalar(p.db, "SELECT currency || region FROM orders WHERE total_cents = 99999") == "EUREU");
   // Refused before anything is written: a required column needs a value for existing rows.
   auto r = cli({"new", "orders note", "--dir", p.migrations, "--pattern", "not-null-column", "--table", "orders",
                 "--column", "note", "--type", "text"}, p.root);
@@ -534,4 +545,40 @@ TEST_CASE("enum-value pattern: its own migration, usable by the next one", "[pat
                     "refunded"}, p.root);
   CHECK(again.exit_code == 2);
   CHECK(again.err.find("already has this value") != std::string::npos);
+}
+
+TEST_CASE("every layout: pgsafe new and a pattern, linted and applied in order", "[patterns][layouts]") {
+  struct Case {
+    const char* layout;
+    const char* folder;
+    const char* base;  // the first migration's path in the folder
+  };
+  const Case cases[] = {
+      {"timestamp", "db/migrations", "20240101000000_base.sql"},
+      {"prisma", "prisma/migrations", "20240101000000_base/migration.sql"},
+      {"diesel", "migrations", "2024-01-01-000000_base/up.sql"},
+      {"golang-migrate", "migrations", "000001_base.up.sql"},
+      {"flyway", "db/migration", "V1__base.sql"},
+      {"drizzle", "drizzle", "0000_base.sql"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.layout);
+    auto p = make_pattern_project(std::string("layout_") + (c.layout[0] == 'g' ? "golang" : c.layout), c.folder, "");
+    p.write(c.base, "-- intent: base\n"
+                    "CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n"
+                    "CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n");
+    // The layout comes from the folder's files (no --layout, no config).
+    auto files = p.run_new({"orders belong to customers", "--pattern", "foreign-key", "--table", "orders", "--references",
+                            "customers"});
+    auto plain = p.run_new({"use it"});
+    size_t ups = 0;
+    for (const auto& f : files) ups += f.find("down") == std::string::npos && f.find("metadata.toml") == std::string::npos;
+    CHECK(ups == 4);
+    REQUIRE(plain.size() == 1);
+    write_file(p.root + "/" + plain[0], read_file(p.root + "/" + plain[0]) + "ALTER TABLE orders ADD COLUMN note text;\n");
+    check_clean(p);
+    p.apply();
+    CHECK(scalar(p.db, "SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_id_fkey'") == "t");
+    CHECK(scalar(p.db, "SELECT count(*) FROM pgsafe.pgsafe_migrations") == "6");
+  }
 }
