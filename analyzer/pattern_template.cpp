@@ -209,13 +209,7 @@ class Renderer {
     throw TemplateError("the template uses '" + path + "', which this pattern's context does not have", n.offset);
   }
 
-  static bool truthy(const json& v) {
-    if (v.is_boolean()) return v.get<bool>();
-    if (v.is_string()) return !v.get_ref<const std::string&>().empty();
-    if (v.is_array() || v.is_object()) return !v.empty();
-    if (v.is_number()) return v.get<double>() != 0;
-    return false;
-  }
+  static bool truthy(const json& v) { return template_truthy(v); }
 
   static std::string scalar(const json& v, const Node& n) {
     if (v.is_string()) return v.get<std::string>();
@@ -248,6 +242,14 @@ std::string render_template(const std::string& text, const nlohmann::json& conte
   Scope root{&context, nullptr};
   r.render(nodes, root, out, 0);
   return out;
+}
+
+bool template_truthy(const nlohmann::json& v) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_string()) return !v.get_ref<const std::string&>().empty();
+  if (v.is_array() || v.is_object()) return !v.empty();
+  if (v.is_number()) return v.get<double>() != 0;
+  return false;
 }
 
 std::string check_template_syntax(const std::string& text) {

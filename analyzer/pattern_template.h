@@ -30,6 +30,9 @@ struct TemplateError : std::runtime_error {
 std::string render_template(const std::string& text, const nlohmann::json& context,
                             const std::map<std::string, std::string>& fragments = {});
 
+// What {{#if}} takes for true: true, a non-empty string, list or object, a non-zero number.
+bool template_truthy(const nlohmann::json& v);
+
 // Checks the syntax only (balanced blocks, known tags): "" when fine, else the problem.
 std::string check_template_syntax(const std::string& text);
 

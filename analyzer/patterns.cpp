@@ -370,13 +370,7 @@ class Builder {
     return " (options: " + names + ")";
   }
 
-  static bool truthy(const json& v) {
-    if (v.is_boolean()) return v.get<bool>();
-    if (v.is_string()) return !v.get_ref<const std::string&>().empty();
-    if (v.is_array() || v.is_object()) return !v.empty();
-    if (v.is_number()) return v.get<double>() != 0;
-    return false;
-  }
+  static bool truthy(const json& v) { return template_truthy(v); }
 
   json lookup(const std::string& path) const {
     const json* cur = &ctx_;
@@ -487,38 +481,31 @@ class Builder {
       return s;
     };
     std::set<std::string> seen_index;
-    for (const auto& c : t.constraints) {
-      if (c.kind != ConstraintKind::Unique) continue;
+    // One unique key: kept when a foreign key references it, else to be replaced (into `into`).
+    auto add_unique = [&](const std::string& name, const std::vector<std::string>& cols, json& into) {
       json u;
-      u["name"] = quote_ident(c.name);
-      u["columns"] = cols_sql(c.columns);
-      u["partial_name"] = quote_ident(fit_identifier(t.name + "_" + cols_bare(c.columns), "_active_key"));
-      std::string ref = referenced_by(c.columns);
-      seen_index.insert(t.schema + "." + c.name);
+      u["name"] = quote_ident(name);
+      u["columns"] = cols_sql(cols);
+      u["partial_name"] = quote_ident(fit_identifier(t.name + "_" + cols_bare(cols), "_active_key"));
+      std::string ref = referenced_by(cols);
       if (!ref.empty()) {
         u["referenced_by"] = ref;
         kept.push_back(u);
-        continue;
+        return;
       }
       uniques.push_back(u);
-      constraints.push_back(u);
+      into.push_back(u);
+    };
+    for (const auto& c : t.constraints) {
+      if (c.kind != ConstraintKind::Unique) continue;
+      seen_index.insert(t.schema + "." + c.name);
+      add_unique(c.name, c.columns, constraints);
     }
     for (const Index* ix : catalog_.indexes_on(t.qualified())) {
       if (!ix->unique || ix->primary || ix->partial || !ix->constraint.empty() || seen_index.count(ix->name)) continue;
       bool plain = std::none_of(ix->columns.begin(), ix->columns.end(), [](const std::string& c) { return c.empty(); });
       if (!plain) continue;  // expression keys: left as they are
-      json u;
-      u["name"] = quote_ident(ix->short_name());
-      u["columns"] = cols_sql(ix->columns);
-      u["partial_name"] = quote_ident(fit_identifier(t.name + "_" + cols_bare(ix->columns), "_active_key"));
-      std::string ref = referenced_by(ix->columns);
-      if (!ref.empty()) {
-        u["referenced_by"] = ref;
-        kept.push_back(u);
-        continue;
-      }
-      uniques.push_back(u);
-      indexes.push_back(u);
+      add_unique(ix->short_name(), ix->columns, indexes);
     }
     j["uniques"] = uniques;
     j["unique_constraints"] = constraints;

@@ -13,6 +13,7 @@
 #include "analyzer/suggest.h"
 #include "cli/catalog_commands.h"
 #include "cli/commands.h"
+#include "parser/parser.h"
 
 namespace fs = std::filesystem;
 
@@ -232,6 +233,26 @@ int run_new(const NewArgs& args, std::ostream& out, std::ostream& err) {
     }
   }
   if (pattern) {
+    // A file that does not parse leaves its changes out of the schema the pattern reads: said first,
+    // so "no such column" is not a mystery.
+    for (const auto& [path, text] : texts) {
+      auto parsed = parser::parse_sql(text);
+      for (const auto& st : parsed.statements()) {
+        if (!st.error) continue;
+        uint32_t line = 1, col = 1;
+        for (uint32_t i = 0; i < st.error->offset && i < text.size(); ++i) {
+          if (text[i] == '\n') {
+            ++line;
+            col = 1;
+          } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++col;
+          }
+        }
+        err << "pgsafe: warning: " << path << ":" << line << ":" << col << ": " << st.error->message
+            << " (pgsafe reads the schema without this statement)\n";
+        break;
+      }
+    }
     Plan plan = build_plan(set, cfg.max_file_size);
     for (const auto& e : plan.errors)
       err << "pgsafe: warning: " << e.file << (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "")

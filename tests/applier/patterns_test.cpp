@@ -141,7 +141,9 @@ long affected(const Outcome& o) {
 
 void create_role(const std::string& role) {
   exec("postgres", "DO $$ BEGIN CREATE ROLE " + role + " NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-  exec("postgres", "GRANT " + role + " TO " + std::string(kUser));  // the test's sessions SET ROLE to it
+  // The test's sessions SET ROLE to it.
+  exec("postgres", "DO $$ BEGIN IF NOT pg_has_role('" + std::string(kUser) + "', '" + role + "', 'MEMBER') THEN "
+                   "EXECUTE 'GRANT " + role + " TO " + std::string(kUser) + "'; END IF; END $$");
 }
 
 // What Supabase provides before any migration runs: the auth schema with its users table and
