@@ -286,7 +286,15 @@ bool parse_type(const std::string& type, std::string& why) {
 
 bool is_uuid(const ColumnType& t) { return t.name == "uuid" && t.array_dims == 0; }
 
+// A column's type as another column of the same values is declared: serial types are integers
+// with a sequence default, and a referencing column must not get a sequence of its own.
 std::string type_sql(const ColumnType& t) {
+  std::string d = lower(t.display);
+  std::string dims;
+  for (int i = 0; i < t.array_dims; ++i) dims += "[]";
+  if (d == "serial" || d == "serial4") return "integer" + dims;
+  if (d == "bigserial" || d == "serial8") return "bigint" + dims;
+  if (d == "smallserial" || d == "serial2") return "smallint" + dims;
   if (!t.display.empty()) return t.display;
   return t.name;
 }
@@ -521,6 +529,10 @@ class Builder {
     j["exists"] = true;
     j["type"] = type_sql(c.type);
     j["is_uuid"] = is_uuid(c.type);
+    // A column that must match this one's type (a foreign key to it) inherits a narrow integer:
+    // the style rule that would ask for bigint is answered in the file, with the reason.
+    j["narrow_int_rule"] = c.type.array_dims ? "" : (c.type.name == "int4" ? "prefer-bigint-over-int"
+                                                     : c.type.name == "int2" ? "prefer-bigint-over-smallint" : "");
     j["is_text"] = (c.type.name == "text" || c.type.name == "varchar") && c.type.array_dims == 0;
     j["not_null"] = c.not_null;
     // A key another table can reference: the one-column primary key, or a one-column unique

@@ -375,6 +375,11 @@ TEST_CASE("foreign-key pattern: column, index, NOT VALID, VALIDATE on a live tab
   CHECK(p.read(files[1]).find("CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx") != std::string::npos);
   CHECK(p.read(files[2]).find("ON DELETE SET NULL NOT VALID") != std::string::npos);
   CHECK(p.read(files[3]).find("VALIDATE CONSTRAINT orders_customer_id_fkey") != std::string::npos);
+  // A serial key is referenced by a plain integer column, not a second serial.
+  p.write("20240101000001_legacy.sql", "-- intent: legacy\n-- pgsafe-ignore-file prefer-identity: a legacy table, kept as it is\n"
+                                       "CREATE TABLE legacy_users (id serial PRIMARY KEY);\n");
+  auto legacy = p.run_new({"orders legacy user", "--pattern", "foreign-key", "--table", "orders", "--references", "legacy_users"});
+  CHECK(p.read(legacy[0]).find("ADD COLUMN legacy_user_id integer;") != std::string::npos);
   check_clean(p);
   p.apply();
   CHECK(scalar(p.db, "SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_id_fkey'") == "t");
