@@ -51,7 +51,10 @@ CLI::App* add_new_command(CLI::App& app, NewArgs& args) {
   cmd->add_option("--pg-version", args.pg_version, "Target PostgreSQL major version, 13 to 18 (default: the config's, else 17)");
   cmd->add_flag("--dry-run", args.dry_run, "Print the files instead of writing them");
   for (const auto& name : all_option_names()) {
-    auto* opt = cmd->add_option("--" + name, args.pattern_options[name], "Pattern option (see `pgsafe patterns show`)");
+    std::string used_by;
+    for (const auto& p : patterns::all_patterns())
+      if (p.option(name)) used_by += (used_by.empty() ? "" : ", ") + p.name;
+    auto* opt = cmd->add_option("--" + name, args.pattern_options[name], "For " + used_by + " (`pgsafe patterns show NAME`)");
     opt->group("Pattern options");
   }
   cmd->footer(
