@@ -38,14 +38,14 @@ class Parser {
 
   std::vector<Node> parse() {
     std::vector<Node> out;
-    std::string closer = parse_into(out, "");
+    std::string closer = parse_into(out);
     if (!closer.empty()) throw TemplateError("{{" + closer + "}} without its opening block", last_tag_.begin);
     return out;
   }
 
  private:
   // Reads nodes until a closing tag ({{/x}} or {{else}}); returns that tag's inner text, "" at the end.
-  std::string parse_into(std::vector<Node>& out, const std::string& open) {
+  std::string parse_into(std::vector<Node>& out) {
     while (pos_ < text_.size()) {
       size_t at = text_.find("{{", pos_);
       if (at == std::string::npos) {
@@ -77,10 +77,10 @@ class Parser {
         else if (word == "unless") n.kind = Node::Unless;
         else if (word == "each") n.kind = Node::Each;
         else throw TemplateError("unknown block {{#" + word + "}} (if, unless, each)", at);
-        std::string end = parse_into(n.body, word);
+        std::string end = parse_into(n.body);
         if (end == "else") {
           if (n.kind == Node::Each) throw TemplateError("{{else}} inside {{#each}}", last_tag_.begin);
-          end = parse_into(n.otherwise, word);
+          end = parse_into(n.otherwise);
         }
         if (end.empty()) throw TemplateError("{{#" + word + " " + arg + "}} is never closed", at);
         if (end != "/" + word) throw TemplateError("{{" + end + "}} closes {{#" + word + "}}", last_tag_.begin);
@@ -99,7 +99,6 @@ class Parser {
       if (n.text.empty()) throw TemplateError("{{" + in + "}} names nothing", at);
       out.push_back(std::move(n));
     }
-    (void)open;
     return "";
   }
 

@@ -816,7 +816,6 @@ class Builder {
       j["bare"] = value;
       return j;
     }
-    (void)explicit_value;
     err = "has an unknown kind '" + k + "' in the pattern's data file";
     return "";
   }
