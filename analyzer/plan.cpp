@@ -419,6 +419,13 @@ Plan build_plan(const MigrationSet& set, size_t max_file_size) {
     PlanFile pf;
     pf.path = f.path;
     for (const auto& st : parsed.statements()) {
+      if (st.error) {
+        if (plan.syntax_errors.empty() || plan.syntax_errors.back().file != f.path) {
+          Position p = src.position(st.error->offset);
+          plan.syntax_errors.push_back({f.path, st.error->message, p.line, p.column});
+        }
+        continue;
+      }
       if (!st.node) continue;
       if (!f.history_only) {
         PlanStatement ps;

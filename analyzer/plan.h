@@ -48,6 +48,9 @@ struct PlanFile {
 struct Plan {
   std::vector<PlanFile> files;        // files being planned (history excluded), in order
   std::vector<InputError> errors;
+  // The first statement of each file that does not parse (file, line, column, message): what it
+  // does is missing from the catalog.
+  std::vector<InputError> syntax_errors;
   Catalog catalog;                    // at the end of the set
 };
 

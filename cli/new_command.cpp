@@ -1,10 +1,8 @@
 // `pgsafe new` (the next migration file, optionally from a schema pattern) and `pgsafe patterns`
 // (list, show, docs).
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 
 #include "analyzer/config.h"
 #include "analyzer/new_migration.h"
@@ -13,7 +11,7 @@
 #include "analyzer/suggest.h"
 #include "cli/catalog_commands.h"
 #include "cli/commands.h"
-#include "parser/parser.h"
+#include "cli/generated_pages.h"
 
 namespace fs = std::filesystem;
 
@@ -95,39 +93,9 @@ int run_patterns(const PatternsArgs& args, std::ostream& out, std::ostream& err)
     return exit_code::kOk;
   }
   if (args.action == "docs") {
-    std::map<std::string, std::string> pages;
-    pages["README.md"] = patterns::patterns_index_doc();
-    for (const auto& p : patterns::all_patterns()) pages[p.name + ".md"] = patterns::pattern_doc(p);
-    bool stale = false;
-    for (const auto& [file, text] : pages) {
-      fs::path path = fs::path(args.out) / file;
-      std::ifstream in(path, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      if (in && ss.str() == text) continue;
-      if (args.check) {
-        err << "pgsafe: " << path.generic_string() << " is out of date (run `pgsafe patterns docs`)\n";
-        stale = true;
-        continue;
-      }
-      std::error_code ec;
-      fs::create_directories(args.out, ec);
-      std::ofstream o(path, std::ios::binary | std::ios::trunc);
-      o << text;
-      if (!o) {
-        err << "pgsafe: error: cannot write " << path.generic_string() << "\n";
-        return exit_code::kUsage;
-      }
-    }
-    if (args.check) {
-      for (const auto& entry : fs::directory_iterator(args.out, std::filesystem::directory_options::skip_permission_denied))
-        if (entry.path().extension() == ".md" && !pages.count(entry.path().filename().string())) {
-          err << "pgsafe: " << entry.path().generic_string() << " documents no pattern\n";
-          stale = true;
-        }
-      return stale ? exit_code::kFindings : exit_code::kOk;
-    }
-    return exit_code::kOk;
+    GeneratedPages g{{{"README.md", patterns::patterns_index_doc()}}, "pgsafe patterns docs", "pattern"};
+    for (const auto& p : patterns::all_patterns()) g.pages.emplace_back(p.name + ".md", patterns::pattern_doc(p));
+    return write_generated_pages(g, args.out, args.check, out, err);
   }
   err << "pgsafe: error: unknown action '" << args.action << "' (list, show NAME, docs)\n";
   return exit_code::kUsage;
@@ -228,35 +196,24 @@ int run_new(const NewArgs& args, std::ostream& out, std::ostream& err) {
   req.layout = layout;
   req.existing = set.files;
   req.now = args.now ? *args.now : std::time(nullptr);
-  for (const auto& f : set.files) {
+  // Each file is read once: the texts serve the dbmate check, the project facts and the replay.
+  // Every file is history to the replay: only the catalog is wanted, not a plan of each file.
+  for (auto& f : set.files) {
     std::string bytes, why;
     if (read_migration_file(f.path, cfg.max_file_size, bytes, why)) {
       if (bytes.find("-- migrate:up") != std::string::npos) req.dbmate = true;
+      f.contents = bytes;
       texts[f.path] = std::move(bytes);
     }
+    f.history_only = true;
   }
   if (pattern) {
-    // A file that does not parse leaves its changes out of the schema the pattern reads: said first,
-    // so "no such column" is not a mystery.
-    for (const auto& [path, text] : texts) {
-      auto parsed = parser::parse_sql(text);
-      for (const auto& st : parsed.statements()) {
-        if (!st.error) continue;
-        uint32_t line = 1, col = 1;
-        for (uint32_t i = 0; i < st.error->offset && i < text.size(); ++i) {
-          if (text[i] == '\n') {
-            ++line;
-            col = 1;
-          } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++col;
-          }
-        }
-        err << "pgsafe: warning: " << path << ":" << line << ":" << col << ": " << st.error->message
-            << " (pgsafe reads the schema without this statement)\n";
-        break;
-      }
-    }
     Plan plan = build_plan(set, cfg.max_file_size);
+    // A file that does not parse leaves its changes out of the schema the pattern reads: said,
+    // so "no such column" is not a mystery.
+    for (const auto& e : plan.syntax_errors)
+      err << "pgsafe: warning: " << e.file << ":" << e.line << ":" << e.column << ": " << e.message
+          << " (pgsafe reads the schema without this statement)\n";
     for (const auto& e : plan.errors)
       err << "pgsafe: warning: " << e.file << (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "")
           << ": " << e.message << " (the schema pgsafe fills the pattern in from may miss what this file does)\n";

@@ -1,15 +1,12 @@
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <ostream>
 
 #include <nlohmann/json.hpp>
 
 #include "analyzer/config.h"
 #include "analyzer/registry.h"
 #include "cli/commands.h"
+#include "cli/generated_pages.h"
 #include "cli/rule_docs.h"
-
-namespace fs = std::filesystem;
 
 namespace pgsafe::cli {
 
@@ -65,48 +62,11 @@ int run_explain(const std::string& id, std::ostream& out, std::ostream& err) {
 }
 
 int run_docs(const std::string& dir, bool check, std::ostream& out, std::ostream& err) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec && !check) {
-    err << "pgsafe: error: " << dir << ": cannot create directory: " << ec.message() << "\n";
-    return exit_code::kUsage;
-  }
-  std::vector<std::pair<std::string, std::string>> files;
+  GeneratedPages g{{}, "pgsafe docs", "registered rule"};
   for (const RuleDef* def : all_rules())
-    files.emplace_back(std::string(meta_of(*def).id) + ".md", rule_markdown(meta_of(*def)));
-  files.emplace_back("README.md", rules_index_markdown());
-  int stale = 0;
-  for (const auto& [name, content] : files) {
-    fs::path p = fs::path(dir) / name;
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream cur;
-    if (in) cur << in.rdbuf();
-    if (in && cur.str() == content) continue;
-    if (check) {
-      err << "pgsafe: " << p.generic_string() << " is out of date; run `pgsafe docs --out " << dir << "`\n";
-      ++stale;
-      continue;
-    }
-    std::ofstream o(p, std::ios::binary);
-    o << content;
-    if (!o) {
-      err << "pgsafe: error: " << p.generic_string() << ": cannot write\n";
-      return exit_code::kUsage;
-    }
-    out << "wrote " << p.generic_string() << "\n";
-  }
-  // Pages of rules that no longer exist would mislead readers.
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".md") continue;
-    bool known = false;
-    for (const auto& [n, c] : files) known = known || n == name;
-    if (!known) {
-      err << "pgsafe: " << entry.path().generic_string() << " documents no registered rule\n";
-      ++stale;
-    }
-  }
-  return stale ? exit_code::kFindings : exit_code::kOk;
+    g.pages.emplace_back(std::string(meta_of(*def).id) + ".md", rule_markdown(meta_of(*def)));
+  g.pages.emplace_back("README.md", rules_index_markdown());
+  return write_generated_pages(g, dir, check, out, err);
 }
 
 }  // namespace pgsafe::cli

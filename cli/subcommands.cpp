@@ -30,7 +30,7 @@ std::string exit_codes_footer(std::string_view command) {
            "written, 3 a file could not be written (none is left behind).";
   if (command == "patterns")
     return "Exit codes: 0 listed or shown (docs: written, or with --check up to date), 1 with docs --check: a page is out "
-           "of date, 2 unknown pattern or action, or a page cannot be written.";
+           "of date; with docs: a page documents no pattern, 2 unknown pattern or action, or a page cannot be written.";
   if (command == "status")
     return "Exit codes: 0 shown (with --exit-code: everything applied), 2 usage or config error (a connection string "
            "refused before connecting included), 3 with --exit-code: "
