@@ -27,6 +27,7 @@ void ExposureDetector::observe_set(const MigrationSet& set) {
       p = cwd / p;
     }
     if (p.generic_string().find("supabase/migrations/") != std::string::npos) {
+      supabase_ = true;
       found("the migrations live in supabase/migrations (a Supabase project)");
       return;
     }
@@ -38,6 +39,7 @@ void ExposureDetector::observe_set(const MigrationSet& set) {
   for (int depth = 0; depth < 8 && !dir.empty(); ++depth) {
     bool in_supabase_dir = dir.filename() == "supabase" && fs::is_regular_file(dir / "config.toml", ec);
     if (in_supabase_dir || fs::is_regular_file(dir / "supabase" / "config.toml", ec)) {
+      supabase_ = true;
       found("supabase/config.toml was found (a Supabase project)");
       return;
     }

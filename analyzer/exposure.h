@@ -26,6 +26,8 @@ class ExposureDetector {
   void observe_text(std::string_view text, const std::vector<std::pair<uint32_t, uint32_t>>& comments, const std::string& file);
 
   bool exposed() const { return !reason_.empty(); }
+  // observe_set found a Supabase project (supabase/migrations, supabase/config.toml).
+  bool supabase() const { return supabase_; }
   // What showed it, e.g. "a policy (profiles_owner on public.profiles) in 20240101_x.sql".
   const std::string& reason() const { return reason_; }
 
@@ -34,6 +36,7 @@ class ExposureDetector {
     if (reason_.empty()) reason_ = std::move(why);
   }
   std::string reason_;
+  bool supabase_ = false;
 };
 
 // True for the roles an API hands to clients (Supabase's anon and authenticated).

@@ -136,7 +136,9 @@ struct Scope {
   bool in_each = false;
 };
 
-const json* lookup_in(const json& v, const std::string& path) {
+}  // namespace
+
+const nlohmann::json* template_lookup(const nlohmann::json& v, const std::string& path) {
   const json* cur = &v;
   size_t start = 0;
   while (true) {
@@ -151,6 +153,8 @@ const json* lookup_in(const json& v, const std::string& path) {
   }
 }
 
+namespace {
+
 class Renderer {
  public:
   Renderer(const std::map<std::string, std::string>& fragments) : fragments_(fragments) {}
@@ -163,7 +167,7 @@ class Renderer {
         case Node::Var: out += scalar(resolve(n, scope), n); break;
         case Node::If:
         case Node::Unless: {
-          bool t = truthy(resolve(n, scope));
+          bool t = template_truthy(resolve(n, scope));
           if (n.kind == Node::Unless) t = !t;
           render(t ? n.body : n.otherwise, scope, out, depth);
           break;
@@ -197,18 +201,16 @@ class Renderer {
         if (path == "@first") return s->first;
         if (path == "@last") return s->last;
       }
-      if (const json* v = lookup_in(*s->value, path)) return *v;
+      if (const json* v = template_lookup(*s->value, path)) return *v;
       // An option that was not given is "": its fields (`owner.bare`) are "" too.
       size_t dot = path.find('.');
       if (dot != std::string::npos) {
-        const json* head = lookup_in(*s->value, path.substr(0, dot));
+        const json* head = template_lookup(*s->value, path.substr(0, dot));
         if (head && head->is_string() && head->get_ref<const std::string&>().empty()) return "";
       }
     }
     throw TemplateError("the template uses '" + path + "', which this pattern's context does not have", n.offset);
   }
-
-  static bool truthy(const json& v) { return template_truthy(v); }
 
   static std::string scalar(const json& v, const Node& n) {
     if (v.is_string()) return v.get<std::string>();

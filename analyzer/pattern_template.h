@@ -30,6 +30,9 @@ struct TemplateError : std::runtime_error {
 std::string render_template(const std::string& text, const nlohmann::json& context,
                             const std::map<std::string, std::string>& fragments = {});
 
+// The value at a dotted path (`table.pk.type`) of an object, or null when any part is missing.
+const nlohmann::json* template_lookup(const nlohmann::json& v, const std::string& dotted_path);
+
 // What {{#if}} takes for true: true, a non-empty string, list or object, a non-zero number.
 bool template_truthy(const nlohmann::json& v);
 

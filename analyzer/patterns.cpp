@@ -52,6 +52,14 @@ void check_keys(const std::string& file, const toml::table& t, std::initializer_
   }
 }
 
+// An entry of one of a pattern's lists ([[options]], [[checks]], [[steps]]): a table of known keys.
+const toml::table& entry(const std::string& file, const toml::node& n, const char* list,
+                         std::initializer_list<const char*> known) {
+  if (!n.as_table()) throw std::runtime_error("patterns/" + file + ".toml: " + list + " must hold tables");
+  check_keys(file, *n.as_table(), known);
+  return *n.as_table();
+}
+
 // Loads every pattern once; a malformed data file is a build defect that the tests catch, so it
 // aborts with the file and the problem rather than running with half a library.
 struct Library {
@@ -75,17 +83,6 @@ struct Library {
         continue;
       }
       check_keys(name, root, {"summary", "description", "example", "options", "derived", "checks", "require_one_of", "steps"});
-      for (const char* list : {"options", "checks", "steps"})
-        if (auto* arr = root[list].as_array())
-          for (const auto& n : *arr) {
-            if (!n.as_table()) throw std::runtime_error("patterns/" + name + ".toml: " + list + " must hold tables");
-            if (std::string(list) == "options")
-              check_keys(name, *n.as_table(), {"name", "kind", "required", "default", "help", "choices", "auto", "of"});
-            else if (std::string(list) == "checks")
-              check_keys(name, *n.as_table(), {"fail_when", "message"});
-            else
-              check_keys(name, *n.as_table(), {"name", "when", "phase", "no_transaction", "up", "down"});
-          }
       PatternDef p;
       p.name = name;
       p.summary = str_of(root, "summary");
@@ -93,7 +90,7 @@ struct Library {
       p.example = str_of(root, "example");
       if (auto* opts = root["options"].as_array())
         for (const auto& n : *opts) {
-          const auto& t = *n.as_table();
+          const auto& t = entry(name, n, "options", {"name", "kind", "required", "default", "help", "choices", "auto", "of"});
           OptionDef o;
           o.name = str_of(t, "name");
           o.kind = str_of(t, "kind");
@@ -125,12 +122,15 @@ struct Library {
           p.derived.push_back(std::move(dd));
         }
       if (auto* c = root["checks"].as_array())
-        for (const auto& n : *c) p.checks.push_back({str_of(*n.as_table(), "fail_when"), str_of(*n.as_table(), "message")});
+        for (const auto& n : *c) {
+          const auto& t = entry(name, n, "checks", {"fail_when", "message"});
+          p.checks.push_back({str_of(t, "fail_when"), str_of(t, "message")});
+        }
       if (auto* r = root["require_one_of"].as_array())
         for (const auto& x : *r) p.require_one_of.push_back(x.value_or(std::string()));
       if (auto* steps = root["steps"].as_array())
         for (const auto& n : *steps) {
-          const auto& t = *n.as_table();
+          const auto& t = entry(name, n, "steps", {"name", "when", "phase", "no_transaction", "up", "down"});
           StepDef s;
           s.name = str_of(t, "name");
           s.when = str_of(t, "when");
@@ -334,7 +334,7 @@ class Builder {
       if (!err.empty()) {
         r.errors.push_back("--" + o.name + " " + err);
         v = "";
-      } else if (o.required && !truthy(v)) {
+      } else if (o.required && !template_truthy(v)) {
         r.errors.push_back("--" + o.name + " is required: " + o.help);
       }
       ctx_[o.name] = v;
@@ -343,7 +343,7 @@ class Builder {
       bool any = false;
       std::string names;
       for (const auto& n : p_.require_one_of) {
-        any = any || truthy(ctx_.value(n, json("")));
+        any = any || template_truthy(ctx_.value(n, json("")));
         names += (names.empty() ? "--" : " or --") + n;
       }
       if (!any) r.errors.push_back("give " + names + " (see `pgsafe patterns show " + p_.name + "`)");
@@ -359,7 +359,7 @@ class Builder {
     std::string phase = ctx_.contains("phase") && ctx_["phase"].is_object() ? ctx_["phase"]["sql"].get<std::string>() : "";
     for (const auto& s : p_.steps) {
       if (!s.phase.empty() && s.phase != phase) continue;
-      if (!s.when.empty() && !truthy(lookup(s.when))) continue;
+      if (!s.when.empty() && !template_truthy(lookup(s.when))) continue;
       RenderedStep out;
       out.name = s.name;
       out.no_transaction = s.no_transaction;
@@ -378,19 +378,9 @@ class Builder {
     return " (options: " + names + ")";
   }
 
-  static bool truthy(const json& v) { return template_truthy(v); }
-
   json lookup(const std::string& path) const {
-    const json* cur = &ctx_;
-    size_t start = 0;
-    while (true) {
-      size_t dot = path.find('.', start);
-      std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-      if (!cur->is_object() || !cur->contains(key)) return json();
-      cur = &(*cur)[key];
-      if (dot == std::string::npos) return *cur;
-      start = dot + 1;
-    }
+    const json* v = template_lookup(ctx_, path);
+    return v ? *v : json();
   }
 
   // Rendered SQL: no trailing blanks, no run of blank lines, one final newline.
@@ -562,9 +552,11 @@ class Builder {
         // The column's name after the table's (users_name_idx), not inside it (statuses_status_idx).
         size_t from = nn.rfind(t.name + "_", 0) == 0 ? t.name.size() : 0;
         auto pos = nn.find(c.name, from);
-        nn = pos == std::string::npos ? nn + "_new" : nn.substr(0, pos) + "%" + nn.substr(pos + c.name.size());
-        if (nn.find('%') != std::string::npos) nn.replace(nn.find('%'), 1, "%TO%");
-        x["new_name_template"] = nn;
+        // The name around the column's (the new column's name goes between), or, when the index
+        // name does not contain it, the old name with _new.
+        x["name_around_column"] = pos == std::string::npos
+                                      ? json::array({nn + "_new"})
+                                      : json::array({nn.substr(0, pos), nn.substr(pos + c.name.size())});
         indexes.push_back(x);
       } else {
         blockers.push_back("index " + ix->short_name() + " (over several columns, an expression or a predicate)");
@@ -911,9 +903,10 @@ class Builder {
     if (ctx_.contains("column") && ctx_["column"].is_object() && ctx_["column"].contains("indexes") && ctx_.contains("to") &&
         ctx_["to"].is_object())
       for (auto& ix : ctx_["column"]["indexes"]) {
-        std::string t = ix["new_name_template"].get<std::string>();
-        auto pos = t.find("%TO%");
-        std::string name = pos == std::string::npos ? t : t.substr(0, pos) + ctx_["to"]["bare"].get<std::string>() + t.substr(pos + 4);
+        const json& around = ix["name_around_column"];
+        std::string name = around.size() == 1 ? around[0].get<std::string>()
+                                              : around[0].get<std::string>() + ctx_["to"]["bare"].get<std::string>() +
+                                                    around[1].get<std::string>();
         ix["new_name"] = quote_ident(fit_identifier(name));
       }
   }
@@ -976,26 +969,21 @@ ProjectFacts observe_project(const MigrationSet& set, const std::map<std::string
   f.pg_version = settings.pg_version;
   ExposureDetector exposure;
   exposure.observe_set(set);
-  for (const auto& p : set.files)
-    if (p.path.find("supabase/migrations") != std::string::npos) f.supabase = true;
-  f.supabase = f.supabase || (exposure.exposed() && exposure.reason().find("upabase") != std::string::npos);
-  for (const auto& [path, text] : texts) {
-    exposure.observe_text(text, {}, path);
-  }
-  // What the catalog shows of an API: RLS, policies, grants to the API roles.
+  f.supabase = exposure.supabase();
+  for (const auto& [path, text] : texts) exposure.observe_text(text, {}, path);
+  // What the catalog shows of an API (RLS, policies, grants to the API roles), and which roles
+  // the migrations grant reads to.
   std::map<std::string, int> grantees;
-  for (const auto& [k, t] : catalog.tables()) {
-    for (const auto& [role, privs] : t.grants)
-      if (role != "public" && privs.count("select")) ++grantees[role];
-  }
   bool catalog_api = false;
   for (const auto& [k, t] : catalog.tables()) {
     if (t.rls_enabled || !t.policies.empty()) catalog_api = true;
-    for (const auto& [role, privs] : t.grants) catalog_api = catalog_api || is_api_role(role);
+    for (const auto& [role, privs] : t.grants) {
+      catalog_api = catalog_api || is_api_role(role);
+      if (role != "public" && privs.count("select")) ++grantees[role];
+    }
   }
   if (settings.exposed_schemas_auto) {
-    f.exposed = exposure.exposed() || catalog_api || f.supabase;
-    f.exposed_reason = exposure.exposed() ? exposure.reason() : (catalog_api ? "row-level security or API grants in the migrations" : "");
+    f.exposed = exposure.exposed() || catalog_api;
   } else {
     f.exposed = std::find(settings.exposed_schemas.begin(), settings.exposed_schemas.end(), "public") !=
                 settings.exposed_schemas.end();

@@ -74,7 +74,6 @@ std::string pattern_source(const std::string& name);
 struct ProjectFacts {
   bool supabase = false;
   bool exposed = false;
-  std::string exposed_reason;
   int pg_version = 17;
   std::string default_schema = "public";
   bool qualify_public = false;   // the project writes public.table
