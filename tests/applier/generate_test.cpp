@@ -77,6 +77,14 @@ long count(const std::string& db, const std::string& table) {
   return std::stol(scalar(db, "SELECT count(*) FROM " + pgsafe::quote_qualified(table)));
 }
 
+// Loads generated rows and expects the load to succeed; the run, for what it printed.
+Run load_ok(const std::string& db, const pgsafe::Catalog& catalog, pgsafe::applier::GenerateOptions o) {
+  auto r = load(url(db), catalog, std::move(o));
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  return r;
+}
+
 // Apply a set whose files the lint gate may refuse (this test is about data, not the gate): the
 // rules it names are switched off in the project's config, then apply runs again.
 ProcessResult apply_ungated(const Project& p, const std::string& conninfo, const std::string& extra_config = "") {
@@ -93,6 +101,22 @@ ProcessResult apply_ungated(const Project& p, const std::string& conninfo, const
   for (const auto& id : rules) config += id + " = \"off\"\n";
   write_file(p.root + "/.pgsafe.toml", config);
   return cli(args, p.root, 600);
+}
+
+// A fresh database with one migration applied (ungated), and the catalog pgsafe builds of it.
+struct AppliedSchema {
+  std::string db;
+  pgsafe::Catalog catalog;
+};
+AppliedSchema apply_schema(const std::string& hint, const std::string& sql) {
+  AppliedSchema out{create_database(hint), {}};
+  Project p = make_project(hint);
+  p.write("20240101000000_t.sql", sql);
+  auto a = apply_ungated(p, url(out.db));
+  INFO(a.out << a.err);
+  REQUIRE(a.exit_code == 0);
+  out.catalog = catalog_of(p.dir());
+  return out;
 }
 
 void add_users(const std::string& db, int users) {
@@ -121,17 +145,13 @@ void supabase_users(const std::string& db, int users) {
 // Loads 100 rows per table twice with the same seed and checks every table got them: the
 // first load exactly 100, the second 100 more (offsets keep unique values apart).
 void load_twice(const std::string& db, const pgsafe::Catalog& catalog, const std::map<std::string, long>& expected_first = {}) {
-  auto first = load(url(db), catalog, rows(100));
-  INFO(first.out << first.err);
-  CHECK(first.code == 0);
+  load_ok(db, catalog, rows(100));
   for (const auto& t : all_tables(catalog)) {
     INFO("table " << t);
     long want = expected_first.count(t) ? expected_first.at(t) : 100;
     CHECK(count(db, t) == want);
   }
-  auto second = load(url(db), catalog, rows(100));
-  INFO(second.out << second.err);
-  CHECK(second.code == 0);
+  auto second = load_ok(db, catalog, rows(100));
   CHECK(second.out.find("failed") == std::string::npos);
   for (const auto& t : all_tables(catalog)) {
     INFO("table " << t << " after a second load with the same seed");
@@ -160,9 +180,7 @@ TEST_CASE("generate: the repository's migrations/ set, loaded twice with the sam
   pgsafe::Catalog catalog = catalog_of(p.dir());
   REQUIRE(all_tables(catalog) == std::vector<std::string>{"public.profiles", "public.projects"});
 
-  auto first = load(url(db), catalog, rows(100));
-  INFO(first.out << first.err);
-  CHECK(first.code == 0);
+  auto first = load_ok(db, catalog, rows(100));
   CHECK(count(db, "public.profiles") == 100);
   CHECK(count(db, "public.projects") == 100);
   // Every profile is a different user; every project belongs to a profile (the server enforced
@@ -175,17 +193,13 @@ TEST_CASE("generate: the repository's migrations/ set, loaded twice with the sam
 
   // More users signed up; the same seed again adds rows, every profile for a user without one.
   add_users(db, 100);
-  auto second = load(url(db), catalog, rows(100));
-  INFO(second.out << second.err);
-  CHECK(second.code == 0);
+  load_ok(db, catalog, rows(100));
   CHECK(count(db, "public.profiles") == 200);
   CHECK(count(db, "public.projects") == 200);
   CHECK(scalar(db, "SELECT count(DISTINCT username) FROM public.profiles") == "200");
 
   // With every user taken, profiles get no rows, which is reported, not a failure.
-  auto third = load(url(db), catalog, rows(100));
-  INFO(third.out << third.err);
-  CHECK(third.code == 0);
+  auto third = load_ok(db, catalog, rows(100));
   CHECK(count(db, "public.profiles") == 200);
   CHECK(third.out.find("public.profiles") != std::string::npos);
   CHECK(third.out.find("empty: 100 rows not inserted: the parent rows (or their distinct combinations, for a unique key) ran out") != std::string::npos);
@@ -290,9 +304,7 @@ CREATE TABLE reviews (book_id bigint REFERENCES books, reviewer_id int REFERENCE
 }
 
 TEST_CASE("generate: bad input and tables that cannot be loaded are named", "[generate]") {
-  std::string db = create_database("gen_bad");
-  Project p = make_project("gen_bad");
-  p.write("20240101000000_t.sql", R"SQL(
+  auto [db, catalog] = apply_schema("gen_bad", R"SQL(
 CREATE TABLE good (id int PRIMARY KEY, name text NOT NULL);
 CREATE TABLE codes (id int PRIMARY KEY, code text NOT NULL CHECK (code ~ '^[A-Z]{3}$'));
 CREATE TABLE tiny (code varchar(2) PRIMARY KEY);
@@ -300,10 +312,6 @@ CREATE TABLE guarded (id int PRIMARY KEY, good_id int NOT NULL REFERENCES good);
 CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'guarded rows are made by the app'; END $$;
 CREATE TRIGGER guarded_refuse BEFORE INSERT ON guarded FOR EACH ROW EXECUTE FUNCTION refuse();
 )SQL");
-  auto a = apply_ungated(p, url(db));
-  INFO(a.out << a.err);
-  REQUIRE(a.exit_code == 0);
-  pgsafe::Catalog catalog = catalog_of(p.dir());
 
   auto unknown = rows(10);
   unknown.tables = {"good", "public.nope", "nope2"};
@@ -350,21 +358,13 @@ CREATE TRIGGER guarded_refuse BEFORE INSERT ON guarded FOR EACH ROW EXECUTE FUNC
 }
 
 TEST_CASE("generate: reserved-word column names are quoted and the rows load", "[generate]") {
-  std::string db = create_database("gen_kw");
-  Project p = make_project("gen_kw");
-  p.write("20240101000000_t.sql", R"SQL(
+  auto [db, catalog] = apply_schema("gen_kw", R"SQL(
 CREATE TABLE nested (id serial PRIMARY KEY, "left" int NOT NULL, "right" int NOT NULL, "is" boolean NOT NULL DEFAULT false, "similar" text);
 CREATE TABLE "verbose" ("join" int PRIMARY KEY, "like" text, "current_date" date, "freeze" int);
 CREATE TABLE child ("user" int NOT NULL REFERENCES "verbose" ("join"), "lateral" int REFERENCES "verbose");
 )SQL");
-  auto a = apply_ungated(p, url(db));
-  INFO(a.out << a.err);
-  REQUIRE(a.exit_code == 0);
-  pgsafe::Catalog catalog = catalog_of(p.dir());
   for (int pass = 0; pass < 2; ++pass) {
-    auto r = load(url(db), catalog, rows(20));
-    INFO(r.out << r.err);
-    CHECK(r.code == 0);
+    load_ok(db, catalog, rows(20));
   }
   CHECK(count(db, "public.nested") == 40);
   CHECK(count(db, "public.verbose") == 40);
@@ -372,40 +372,24 @@ CREATE TABLE child ("user" int NOT NULL REFERENCES "verbose" ("join"), "lateral"
 }
 
 TEST_CASE("generate: a unique generated column loads (computed by the server)", "[generate]") {
-  std::string db = create_database("gen_gencol");
-  Project p = make_project("gen_gencol");
-  p.write("20240101000000_t.sql", R"SQL(
+  auto [db, catalog] = apply_schema("gen_gencol", R"SQL(
 CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, email_lower text GENERATED ALWAYS AS (lower(email)) STORED UNIQUE);
 )SQL");
-  auto a = apply_ungated(p, url(db));
-  INFO(a.out << a.err);
-  REQUIRE(a.exit_code == 0);
-  pgsafe::Catalog catalog = catalog_of(p.dir());
-  auto r = load(url(db), catalog, rows(100));
-  INFO(r.out << r.err);
-  CHECK(r.code == 0);
+  load_ok(db, catalog, rows(100));
   CHECK(count(db, "public.people") == 100);
   CHECK(scalar(db, "SELECT count(DISTINCT email_lower) FROM people") == "100");
 }
 
 TEST_CASE("generate: a CHECK between two foreign-key columns filters the rows that break it", "[generate]") {
-  std::string db = create_database("gen_fkcheck");
-  Project p = make_project("gen_fkcheck");
-  p.write("20240101000000_t.sql", R"SQL(
+  auto [db, catalog] = apply_schema("gen_fkcheck", R"SQL(
 CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL);
 CREATE TABLE follows (follower_id int NOT NULL REFERENCES users, followee_id int NOT NULL REFERENCES users,
   PRIMARY KEY (follower_id, followee_id), CHECK (follower_id <> followee_id));
 CREATE TABLE dm (id serial PRIMARY KEY, sender_id int NOT NULL REFERENCES users, recipient_id int NOT NULL REFERENCES users,
   body text, CONSTRAINT not_self CHECK (sender_id <> recipient_id));
 )SQL");
-  auto a = apply_ungated(p, url(db));
-  INFO(a.out << a.err);
-  REQUIRE(a.exit_code == 0);
-  pgsafe::Catalog catalog = catalog_of(p.dir());
   for (int pass = 0; pass < 2; ++pass) {
-    auto r = load(url(db), catalog, rows(30));
-    INFO(r.out << r.err);
-    CHECK(r.code == 0);
+    load_ok(db, catalog, rows(30));
   }
   CHECK(count(db, "public.follows") > 0);
   CHECK(count(db, "public.dm") > 0);
@@ -413,9 +397,7 @@ CREATE TABLE dm (id serial PRIMARY KEY, sender_id int NOT NULL REFERENCES users,
 }
 
 TEST_CASE("generate: a table with a DEFERRABLE unique key loads without ON CONFLICT", "[generate]") {
-  std::string db = create_database("gen_defer");
-  Project p = make_project("gen_defer");
-  p.write("20240101000000_t.sql", R"SQL(
+  auto [db, catalog] = apply_schema("gen_defer", R"SQL(
 CREATE TABLE albums (id serial PRIMARY KEY, title text NOT NULL);
 CREATE TABLE artists (id serial PRIMARY KEY, name text NOT NULL);
 CREATE TABLE credits (id serial PRIMARY KEY, a_id int NOT NULL REFERENCES albums, artist_id int NOT NULL REFERENCES artists,
@@ -423,10 +405,6 @@ CREATE TABLE credits (id serial PRIMARY KEY, a_id int NOT NULL REFERENCES albums
 CREATE TABLE tracks (id serial PRIMARY KEY, a_id int NOT NULL REFERENCES albums, position int NOT NULL CHECK (position BETWEEN 1 AND 3),
   UNIQUE (a_id, position) DEFERRABLE INITIALLY DEFERRED);
 )SQL");
-  auto a = apply_ungated(p, url(db));
-  INFO(a.out << a.err);
-  REQUIRE(a.exit_code == 0);
-  pgsafe::Catalog catalog = catalog_of(p.dir());
   for (int pass = 0; pass < 2; ++pass) {
     auto r = load(url(db), catalog, rows(20));
     INFO(r.out << r.err);
@@ -438,20 +416,10 @@ CREATE TABLE tracks (id serial PRIMARY KEY, a_id int NOT NULL REFERENCES albums,
 }
 
 TEST_CASE("generate: a second load starts past the largest key in use, not at count(*)", "[generate]") {
-  std::string db = create_database("gen_maxkey");
-  Project p = make_project("gen_maxkey");
-  p.write("20240101000000_t.sql", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL);\n");
-  auto a = apply_ungated(p, url(db));
-  INFO(a.out << a.err);
-  REQUIRE(a.exit_code == 0);
-  pgsafe::Catalog catalog = catalog_of(p.dir());
-  auto r1 = load(url(db), catalog, rows(100));
-  INFO(r1.out << r1.err);
-  CHECK(r1.code == 0);
+  auto [db, catalog] = apply_schema("gen_maxkey", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL);\n");
+  load_ok(db, catalog, rows(100));
   exec(db, "DELETE FROM items WHERE id = (SELECT min(id) + 49 FROM items)");
-  auto r2 = load(url(db), catalog, rows(100));
-  INFO(r2.out << r2.err);
-  CHECK(r2.code == 0);
+  load_ok(db, catalog, rows(100));
   CHECK(count(db, "public.items") == 199);
 }
 
@@ -462,16 +430,8 @@ CREATE TABLE posts (id int PRIMARY KEY, author_id uuid NOT NULL REFERENCES autho
 )SQL";
   std::vector<std::string> links;
   for (int d = 0; d < 2; ++d) {
-    std::string db = create_database("gen_uuid" + std::to_string(d));
-    Project p = make_project("gen_uuid" + std::to_string(d));
-    p.write("20240101000000_t.sql", sql);
-    auto a = apply_ungated(p, url(db));
-    INFO(a.out << a.err);
-    REQUIRE(a.exit_code == 0);
-    pgsafe::Catalog catalog = catalog_of(p.dir());
-    auto r = load(url(db), catalog, rows(50));
-    INFO(r.out << r.err);
-    CHECK(r.code == 0);
+    auto [db, catalog] = apply_schema("gen_uuid" + std::to_string(d), sql);
+    load_ok(db, catalog, rows(50));
     links.push_back(scalar(db, "SELECT string_agg(p.id || ':' || a.name, ',' ORDER BY p.id) FROM posts p JOIN authors a ON a.id = p.author_id"));
   }
   CHECK(!links[0].empty());

@@ -62,6 +62,23 @@ struct PatternProject {
     return found;
   }
 
+  // `pgsafe new` refused: exit 2, the reason said, nothing written.
+  void refuse(const std::vector<std::string>& args, const std::string& says) const {
+    auto count = [&] {
+      size_t n = 0;
+      for (const auto& e : fs::recursive_directory_iterator(root + "/" + migrations)) n += e.is_regular_file();
+      return n;
+    };
+    size_t before = count();
+    std::vector<std::string> a{"new", "refused", "--dir", migrations};
+    a.insert(a.end(), args.begin(), args.end());
+    auto r = cli(a, root);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(says) != std::string::npos);
+    CHECK(count() == before);
+  }
+
   void apply() const {
     auto r = cli({"apply", "--db", url(db), "--dir", migrations, "--lock-wait", "20"}, root);
     INFO(r.out << r.err);
@@ -435,10 +452,7 @@ TEST_CASE("soft-delete pattern: hidden rows, reusable unique values, the everyda
     CHECK(rows_of(as_user(p.db, "authenticated", claims_of(kUserB), "SELECT body FROM notes_active")) == 1);
     CHECK(scalar(p.db, "SELECT count(*) FROM notes") == "3");  // archived, not deleted
     // Before PostgreSQL 15 the view would bypass RLS: refused.
-    auto old = cli({"new", "x", "--dir", p.migrations, "--pg-version", "14", "--pattern", "soft-delete", "--table",
-                    "notes", "--column", "gone_at"}, p.root);
-    CHECK(old.exit_code == 2);
-    CHECK(old.err.find("PostgreSQL 15") != std::string::npos);
+    p.refuse({"--pg-version", "14", "--pattern", "soft-delete", "--table", "notes", "--column", "gone_at"}, "PostgreSQL 15");
   }
 }
 
@@ -478,14 +492,11 @@ TEST_CASE("not-null-column pattern: default, batched backfill, validated NOT NUL
   exec(p.db, "INSERT INTO orders (total_cents, total) VALUES (99999, 999.99)");
   CHECK(scalar(p.db, "SELECT currency || region FROM orders WHERE total_cents = 99999") == "EUREU");
   // Refused before anything is written: a required column needs a value for existing rows.
-  auto r = cli({"new", "orders note", "--dir", p.migrations, "--pattern", "not-null-column", "--table", "orders",
-                "--column", "note", "--type", "text"}, p.root);
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find("--default or --backfill") != std::string::npos);
-  auto inject = cli({"new", "x", "--dir", p.migrations, "--pattern", "not-null-column", "--table", "orders", "--column",
-                     "note", "--type", "text", "--default", "'a'); DROP TABLE orders; SELECT ('"}, p.root);
-  CHECK(inject.exit_code == 2);
-  CHECK(inject.err.find("not one SQL expression") != std::string::npos);
+  p.refuse({"--pattern", "not-null-column", "--table", "orders", "--column", "note", "--type", "text"},
+           "--default or --backfill");
+  p.refuse({"--pattern", "not-null-column", "--table", "orders", "--column", "note", "--type", "text", "--default",
+            "'a'); DROP TABLE orders; SELECT ('"},
+           "not one SQL expression");
 }
 
 TEST_CASE("rename-column pattern: old and new code both work during the transition", "[patterns][rename]") {
@@ -525,10 +536,8 @@ TEST_CASE("rename-column pattern: old and new code both work during the transiti
   CHECK(scalar(p.db, "SELECT count(*) FROM users WHERE full_name = ''") == "1");
   // A column a foreign key or several-column index holds is refused with the reason.
   p.write("20990101000000_more.sql", "-- intent: more\nCREATE INDEX users_pair_idx ON users (full_name, id);\n");
-  auto r = cli({"new", "again", "--dir", p.migrations, "--pattern", "rename-column", "--table", "users", "--column",
-                "full_name", "--to", "display_name"}, p.root);
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find("users_pair_idx") != std::string::npos);
+  p.refuse({"--pattern", "rename-column", "--table", "users", "--column", "full_name", "--to", "display_name"},
+           "users_pair_idx");
 }
 
 TEST_CASE("enum-value pattern: its own migration, usable by the next one", "[patterns][enum]") {
@@ -548,10 +557,7 @@ TEST_CASE("enum-value pattern: its own migration, usable by the next one", "[pat
   p.apply();
   CHECK(scalar(p.db, "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum "
                      "WHERE enumtypid = 'order_status'::regtype") == "new,paid,refunded,shipped");
-  auto again = cli({"new", "x", "--dir", p.migrations, "--pattern", "enum-value", "--type", "order_status", "--value",
-                    "refunded"}, p.root);
-  CHECK(again.exit_code == 2);
-  CHECK(again.err.find("already has this value") != std::string::npos);
+  p.refuse({"--pattern", "enum-value", "--type", "order_status", "--value", "refunded"}, "already has this value");
 }
 
 TEST_CASE("every layout: pgsafe new and a pattern, linted and applied in order", "[patterns][layouts]") {
