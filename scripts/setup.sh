@@ -32,8 +32,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "$with_tests" = 1 ] && [ ! -x node_modules/.bin/ajv ]; then
-  echo "pgsafe: installing the schema validators (npm ci)" >&2
+if [ "$with_tests" = 1 ] && { [ ! -x node_modules/.bin/ajv ] || [ ! -x node_modules/.bin/action-validator ] || [ ! -d node_modules/yaml ]; }; then
+  echo "pgsafe: installing the schema and workflow validators (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
