@@ -68,7 +68,8 @@ struct Library {
   std::map<std::string, std::string> sources;
 
   Library() {
-    for (const auto& [name, text] : embedded_pattern_files()) {
+    for (const auto& [file, text] : embedded_pattern_files()) {
+      const std::string name = file.substr(0, file.rfind('.'));  // "table.toml" -> "table"
       sources[name] = text;
       toml::table root;
       try {

@@ -26,6 +26,12 @@ struct ApplyOptions : CommonOptions {
   std::optional<std::string> approve;      // plan hash a human approved
   bool emergency = false;                  // skip approval; needs reason; logged
   std::optional<std::string> reason;
+  // Who approved the plan, recorded with its hash (default: the operating-system user running
+  // pgsafe). CI passes the person who approved the deployment.
+  std::optional<std::string> approved_by;
+  // Append a markdown summary of the run (the plan, its hash, what was applied, a failure with
+  // its recovery steps) to this file, e.g. $GITHUB_STEP_SUMMARY.
+  std::optional<std::string> summary_file;
   bool allow_out_of_order = false;
   bool allow_drift = false;                // apply although the database differs from the applied files
   std::optional<std::string> baseline;     // record versions <= this as present without running them

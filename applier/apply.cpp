@@ -2,7 +2,10 @@
 // each statement as its own command, inside one transaction per file unless the file cannot
 // run in one. Every step that can fail stops the run with an exit code naming the kind of
 // failure; nothing is ever applied without the user's explicit command.
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -16,6 +19,7 @@
 #include "applier/local_set.h"
 #include "applier/lock.h"
 #include "applier/recovery.h"
+#include "applier/run_summary.h"
 #include "applier/session.h"
 #include "applier/state.h"
 
@@ -120,6 +124,7 @@ class ApplyRun {
   json problems_ = json::array();
   json drift_;  // the drift report, when the schema was compared
   std::string current_file_;
+  std::ofstream summary_;  // --summary-file, opened (append) before anything runs
 };
 
 void ApplyRun::problem(const std::string& message, const std::string& fix) {
@@ -138,6 +143,24 @@ int ApplyRun::run() {
     return exit_code::kUsage;
   }
   if (!check_seconds("--lock-wait", o_.lock_wait, err_)) return exit_code::kUsage;
+  if (o_.approved_by && (o_.approved_by->empty() || o_.approved_by->size() > 200 ||
+                         o_.approved_by->find_first_of("\r\n") != std::string::npos)) {
+    print_error(err_, "--approved-by takes a name or login on one line (1 to 200 characters)");
+    return exit_code::kUsage;
+  }
+  if (o_.approved_by && !o_.approve) {
+    print_error(err_, "--approved-by names who approved a plan: it goes with --approve PLAN_HASH");
+    return exit_code::kUsage;
+  }
+  if (o_.summary_file) {
+    // Opened before connecting, so an unwritable path is a usage error and not a run whose
+    // summary is lost. Appended to: $GITHUB_STEP_SUMMARY collects every step's summary.
+    summary_.open(*o_.summary_file, std::ios::out | std::ios::app | std::ios::binary);
+    if (!summary_) {
+      print_error(err_, "cannot open --summary-file " + *o_.summary_file + " for appending: " + std::strerror(errno));
+      return exit_code::kUsage;
+    }
+  }
   key_ = lock_key(o_.history_schema);
   if (int code = prepare_local()) return code;
   if (int code = connect_all()) return code;
@@ -378,7 +401,7 @@ int ApplyRun::approval(const Plan& plan, const History& history) {
       print_plan(plan);
       return exit_code::kApproval;
     }
-    approved_by_ = actor_.os_user;
+    approved_by_ = o_.approved_by.value_or(actor_.os_user);
     return 0;
   }
   if (production && work && !o_.emergency) {
@@ -789,7 +812,8 @@ int ApplyRun::finish(int code, const std::string& result) {
     else if (f.status == "would-apply") ++pending;
   }
   long long total = ms_since(started_);
-  if (o_.format == "json") {
+  json j;
+  if (o_.format == "json" || summary_.is_open()) {
     json files = json::array();
     for (const auto& f : outcomes_)
       files.push_back({{"version", f.m->version},
@@ -800,19 +824,26 @@ int ApplyRun::finish(int code, const std::string& result) {
                        {"status", f.status},
                        {"duration_ms", f.duration_ms},
                        {"error", f.error}});
-    json j = {{"command", plan_only_ ? "plan" : "apply"},
-              {"dry_run", dry_},
-              {"result", result},
-              {"exit_code", code},
-              {"database", database_.empty() ? json(nullptr) : json(database_)},
-              {"plan_hash", plan_hash_.empty() ? json(nullptr) : json(plan_hash_)},
-              {"migrations", files},
-              {"summary",
-               {{"applied", applied}, {"skipped", skipped_}, {"failed", failed}, {"baseline", baseline},
-                {"pending", pending}, {"duration_ms", total}}},
-              {"problems", problems_}};
+    j = {{"command", plan_only_ ? "plan" : "apply"},
+         {"dry_run", dry_},
+         {"result", result},
+         {"exit_code", code},
+         {"database", database_.empty() ? json(nullptr) : json(database_)},
+         {"plan_hash", plan_hash_.empty() ? json(nullptr) : json(plan_hash_)},
+         {"migrations", files},
+         {"summary",
+          {{"applied", applied}, {"skipped", skipped_}, {"failed", failed}, {"baseline", baseline},
+           {"pending", pending}, {"duration_ms", total}}},
+         {"problems", problems_}};
     if (plan_) j["plan"] = plan_json(*plan_);
     if (!drift_.is_null()) j["drift"] = drift_;
+    if (summary_.is_open()) {
+      write_run_markdown(summary_, j, {o_.env.value_or(""), o_.emergency, o_.reason.value_or(""), approved_by_});
+      summary_.flush();
+      if (!summary_) print_error(err_, "could not write the summary to " + *o_.summary_file + " (the run itself is as reported)");
+    }
+  }
+  if (o_.format == "json") {
     // Text that reached the document from outside (a host name in libpq's error, a server message
     // in a SQL_ASCII database) need not be UTF-8: replaced, rather than the dump throwing.
     out_ << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";

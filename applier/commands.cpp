@@ -169,6 +169,10 @@ void register_commands(CLI::App& app) {
   c->add_option("--approve", a.apply.approve, "Plan hash a human approved (from --dry-run)");
   c->add_flag("--emergency", a.apply.emergency, "Apply in production without approval (needs --reason; logged)");
   c->add_option("--reason", a.apply.reason, "Why (for --emergency and --baseline; logged)");
+  c->add_option("--approved-by", a.apply.approved_by,
+                "With --approve: who approved the plan, recorded with its hash (default: the OS user)");
+  c->add_option("--summary-file", a.apply.summary_file,
+                "Append a markdown summary of the run to FILE (e.g. $GITHUB_STEP_SUMMARY)");
   c->add_flag("--allow-out-of-order", a.apply.allow_out_of_order, "Apply pending files older than applied ones");
   c->add_flag("--allow-drift", a.apply.allow_drift,
               "Apply although the database differs from the applied migrations (pgsafe drift shows how)");

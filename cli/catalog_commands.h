@@ -25,6 +25,7 @@ struct PlanArgs {
   std::optional<std::string> config;
   std::string history_schema = "pgsafe";
   bool allow_drift = false;
+  std::optional<std::string> summary_file;  // with --db: append the markdown summary (plan and hash) here
 };
 
 struct SchemaArgs {
@@ -59,6 +60,15 @@ CLI::App* add_new_command(CLI::App& app, NewArgs& args);
 CLI::App* add_patterns_command(CLI::App& app, PatternsArgs& args);
 int run_new(const NewArgs& args, std::ostream& out, std::ostream& err);
 int run_patterns(const PatternsArgs& args, std::ostream& out, std::ostream& err);
+
+// `pgsafe init` (cli/init_command.cpp).
+struct InitArgs {
+  std::optional<std::string> ci, dir, branch;
+  bool force = false;
+  bool dry_run = false;
+};
+CLI::App* add_init_command(CLI::App& app, InitArgs& args);
+int run_init(const InitArgs& args, std::ostream& out, std::ostream& err);
 
 CLI::App* add_plan_command(CLI::App& app, PlanArgs& args);
 CLI::App* add_schema_command(CLI::App& app, SchemaArgs& args);

@@ -12,7 +12,7 @@ namespace exit_code {
 inline constexpr int kOk = 0;
 inline constexpr int kFindings = 1;
 inline constexpr int kUsage = 2;   // usage, config, I/O or internal error
-inline constexpr int kNewWriteFailed = 3;  // `pgsafe new`: the files could not be written (none is left behind)
+inline constexpr int kNewWriteFailed = 3;  // `pgsafe new`, `pgsafe init`: the files could not be written (none is left behind)
 }  // namespace exit_code
 
 struct LintArgs {

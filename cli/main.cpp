@@ -163,7 +163,8 @@ int main(int argc, char** argv) {
                      "With --fix or --diff: also rewrite files that may already be applied (committed on the default "
                      "branch); an edited applied migration fails its checksum and never runs again");
   lint_cmd->add_option("--db", lint.db,
-                       "Judge only the files this database has not applied; applied ones are history (pgsafe-apply)");
+                       "Judge only the files this database has not applied; applied ones are history (pgsafe-apply). "
+                       "--db= (empty) uses $DATABASE_URL, then PG* variables");
   lint_cmd->add_option("--history-schema", lint.history_schema, "With --db: schema of pgsafe's history tables")
       ->capture_default_str();
   lint_cmd->add_flag("--unsafe-fixes", lint.unsafe_fixes, "With --fix or --diff: also apply fixes not marked safe");
@@ -203,6 +204,8 @@ int main(int argc, char** argv) {
   auto* new_cmd = add_new_command(app, new_args);
   PatternsArgs patterns_args;
   auto* patterns_cmd = add_patterns_command(app, patterns_args);
+  InitArgs init_args;
+  auto* init_cmd = add_init_command(app, init_args);
 
 #ifdef PGSAFE_WITH_APPLIER
   pgsafe::applier::register_commands(app);
@@ -230,7 +233,7 @@ int main(int argc, char** argv) {
       if (lint.db) {
 #ifdef PGSAFE_WITH_APPLIER
         pgsafe::applier::CommonOptions o;
-        o.db = lint.db;
+        o.db = lint.db->empty() ? std::nullopt : lint.db;  // --db= : $DATABASE_URL, then PG*
         o.history_schema = lint.history_schema;
         std::set<std::string> applied;
         if (int code = pgsafe::applier::applied_versions(o, applied, lint.applied_database, std::cerr)) return code;
@@ -244,21 +247,27 @@ int main(int argc, char** argv) {
     if (*rules_cmd) return run_rules(rules_format, std::cout, std::cerr);
     if (*explain_cmd) return run_explain(explain_id, std::cout, std::cerr);
     if (*docs_cmd) return run_docs(docs_dir, docs_check, std::cout, std::cerr);
+    if (*init_cmd) return run_init(init_args, std::cout, std::cerr);
     if (*plan_cmd) {
       if (plan.db) {
 #ifdef PGSAFE_WITH_APPLIER
         pgsafe::applier::ApplyOptions o;
-        o.db = plan.db;
+        o.db = plan.db->empty() ? std::nullopt : plan.db;  // --db= : $DATABASE_URL, then PG*
         o.dir = plan.dir ? plan.dir : (plan.paths.size() == 1 ? std::optional<std::string>(plan.paths[0]) : std::nullopt);
         o.config = plan.config;
         o.env = plan.env;
         o.format = plan.format;
         o.history_schema = plan.history_schema;
         o.allow_drift = plan.allow_drift;
+        o.summary_file = plan.summary_file;
         return pgsafe::applier::run_db_plan(o, std::cout, std::cerr);
 #else
         return hand_over_to_applier(argc, argv);  // needs_applier() already does; kept as a backstop
 #endif
+      }
+      if (plan.summary_file) {
+        std::cerr << "pgsafe: error: --summary-file goes with --db (the plan against a database and its hash)\n";
+        return exit_code::kUsage;
       }
       return run_plan(plan, std::cout, std::cerr);
     }

@@ -24,8 +24,11 @@ fi
 
 # The Debian mirror the machine is configured with: the first http(s) URI of a Debian main
 # archive in the deb822 sources or the classic sources.list.
-mirror=""
+# PGSAFE_DEBIAN_MIRROR names one instead (a machine whose apt sources are not Debian's, such as
+# an Ubuntu CI runner: the GitHub Action sets http://deb.debian.org/debian there).
+mirror=${PGSAFE_DEBIAN_MIRROR:-}
 for f in /etc/apt/sources.list.d/*.sources; do
+  [ -n "$mirror" ] && break
   [ -f "$f" ] || continue
   m=$(awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' "$f" | grep -E '^https?://' | grep -v -- '-security' | grep '/debian/\?$' | head -1 || true)
   [ -n "$m" ] && { mirror=$m; break; }
