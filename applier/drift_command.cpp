@@ -151,7 +151,25 @@ int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err) {
   if (int code = open_history_snapshot(opts, conn, history, database, err)) return code;
   DriftReport report;
   std::string error;
-  if (!compute_drift(conn, local, history, opts.history_schema, report, error)) {
+  // A database with neither pgsafe history nor tables of its own is new: nothing ran on it, so
+  // there is nothing to compare (apply does not compare it either). Counting every local file as
+  // applied would report each of its tables as missing, and stop a first deploy for nothing.
+  bool fresh = false;
+  if (!history.exists || history.rows.empty()) {
+    HistoryStore store(conn, opts.history_schema);
+    long long count = 0;
+    std::vector<std::string> examples;
+    PgError e;
+    if (!store.user_relations(count, examples, e)) {
+      print_error(err, "cannot list the database's tables: " + e.message);
+      return exit_code::kConnection;
+    }
+    fresh = count == 0;
+  }
+  if (fresh) {
+    report.note = "database \"" + database + "\" is new (no pgsafe history, no tables of its own): nothing is applied, "
+                  "so there is nothing to compare";
+  } else if (!compute_drift(conn, local, history, opts.history_schema, report, error)) {
     print_error(err, error);
     return exit_code::kConnection;
   }
@@ -183,6 +201,7 @@ int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err) {
     json j = drift_to_json(report);
     j["database"] = database;
     j["emitted"] = emitted;
+    j["fresh"] = fresh;
     out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
     if (report.items.empty()) {
@@ -198,7 +217,7 @@ int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err) {
     if (!emit_message.empty()) out << emit_message << "\n";
     std::string schemas;
     for (const auto& s : report.schemas) schemas += (schemas.empty() ? "" : ", ") + s;
-    out << "Compared schemas " << schemas << " in " << report.ms << " ms\n";
+    if (!fresh) out << "Compared schemas " << schemas << " in " << report.ms << " ms\n";
   }
   return report.items.empty() ? exit_code::kOk : exit_code::kDrift;
 }
