@@ -146,7 +146,7 @@ run_db_command() {
   needs_db
   local json=$work/$command.json args
   if [ "$command" = plan ]; then
-    args=(plan --db=)  # --db= : $DATABASE_URL
+    args=(plan --db "")  # --db "" : $DATABASE_URL (the URL stays off the command line)
   else
     args=(apply)
     [ -n "${INPUT_APPROVE:-}" ] && args+=(--approve "$INPUT_APPROVE")

@@ -48,6 +48,23 @@ std::string markdown_code(const std::string& s) {
 
 namespace {
 
+// pgsafe's own sentences mark commands with backticks (`pgsafe repair ...`): those become code
+// spans, the rest is escaped text. Unbalanced backticks: everything is text.
+std::string markdown_with_code(const std::string& s) {
+  if (std::count(s.begin(), s.end(), '`') % 2 != 0) return markdown_text(s);
+  std::string o;
+  bool code = false;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i < s.size() && s[i] != '`') continue;
+    std::string part = s.substr(start, i - start);
+    o += code ? markdown_code(part) : markdown_text(part);
+    code = !code;
+    start = i + 1;
+  }
+  return o;
+}
+
 std::string str(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -140,7 +157,7 @@ void write_failure(std::ostream& out, const json& m) {
   out << "\n\n";
   if (!str(e, "detail").empty()) out << "- Detail: " << markdown_text(str(e, "detail")) << "\n";
   if (!str(e, "hint").empty()) out << "- Server hint: " << markdown_text(str(e, "hint")) << "\n";
-  if (!str(e, "fix").empty()) out << "- Fix: " << markdown_text(str(e, "fix")) << "\n";
+  if (!str(e, "fix").empty()) out << "- Fix: " << markdown_with_code(str(e, "fix")) << "\n";
   bool rolled_back = str(m, "tx_mode") == "transaction";
   if (rolled_back)
     out << "- The file ran in a transaction and was rolled back: nothing of it is applied, and later files did not run.\n"
@@ -153,7 +170,7 @@ void write_failure(std::ostream& out, const json& m) {
     out << "\n**Next steps**\n\n";
     int i = 0;
     for (const auto& step : e["next"])
-      if (step.is_string()) out << ++i << ". " << markdown_text(step.get<std::string>()) << "\n";
+      if (step.is_string()) out << ++i << ". " << markdown_with_code(step.get<std::string>()) << "\n";
   } else if (!rolled_back) {
     out << "\n**Next steps**\n\n1. " << markdown_code("pgsafe status") << " shows how far it got; "
         << markdown_code("pgsafe rollback-plan " + str(m, "version")) << " lists the inverse statements.\n"
@@ -189,8 +206,8 @@ void write_run_markdown(std::ostream& out, const json& doc, const SummaryContext
   if (!problems.empty() && !failed_file) {
     out << "**Problems**\n\n";
     for (const auto& p : problems) {
-      out << "- " << markdown_text(str(p, "message"));
-      if (!str(p, "fix").empty()) out << "  \n  Fix: " << markdown_text(str(p, "fix"));
+      out << "- " << markdown_with_code(str(p, "message"));
+      if (!str(p, "fix").empty()) out << "  \n  Fix: " << markdown_with_code(str(p, "fix"));
       out << "\n";
     }
     out << "\n";

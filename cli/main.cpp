@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
                      "branch); an edited applied migration fails its checksum and never runs again");
   lint_cmd->add_option("--db", lint.db,
                        "Judge only the files this database has not applied; applied ones are history (pgsafe-apply). "
-                       "--db= (empty) uses $DATABASE_URL, then PG* variables");
+                       "--db "" (empty) uses $DATABASE_URL, then PG* variables");
   lint_cmd->add_option("--history-schema", lint.history_schema, "With --db: schema of pgsafe's history tables")
       ->capture_default_str();
   lint_cmd->add_flag("--unsafe-fixes", lint.unsafe_fixes, "With --fix or --diff: also apply fixes not marked safe");
@@ -233,7 +233,7 @@ int main(int argc, char** argv) {
       if (lint.db) {
 #ifdef PGSAFE_WITH_APPLIER
         pgsafe::applier::CommonOptions o;
-        o.db = lint.db->empty() ? std::nullopt : lint.db;  // --db= : $DATABASE_URL, then PG*
+        o.db = lint.db->empty() ? std::nullopt : lint.db;  // --db "": $DATABASE_URL, then PG*
         o.history_schema = lint.history_schema;
         std::set<std::string> applied;
         if (int code = pgsafe::applier::applied_versions(o, applied, lint.applied_database, std::cerr)) return code;
@@ -252,7 +252,7 @@ int main(int argc, char** argv) {
       if (plan.db) {
 #ifdef PGSAFE_WITH_APPLIER
         pgsafe::applier::ApplyOptions o;
-        o.db = plan.db->empty() ? std::nullopt : plan.db;  // --db= : $DATABASE_URL, then PG*
+        o.db = plan.db->empty() ? std::nullopt : plan.db;  // --db "": $DATABASE_URL, then PG*
         o.dir = plan.dir ? plan.dir : (plan.paths.size() == 1 ? std::optional<std::string>(plan.paths[0]) : std::nullopt);
         o.config = plan.config;
         o.env = plan.env;

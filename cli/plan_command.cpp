@@ -15,7 +15,7 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
   cmd->add_option("--migrations-dir", args.migrations_dir, "Earlier migrations to replay as history (not shown)");
   cmd->add_option("--layout", args.layout, "Migration layout: auto, timestamp, prisma, diesel, golang-migrate, flyway, drizzle");
   cmd->add_option("--db", args.db, "Plan against this database: pending files, statements and the plan hash for `apply --approve`. "
-                  "--db= (empty) uses $DATABASE_URL, then PG* variables (the URL stays off the command line)");
+                  "--db "" (empty) uses $DATABASE_URL, then PG* variables (the URL stays off the command line)");
   cmd->add_option("--dir", args.dir, "With --db: the migrations folder (default: migrations_dir, supabase/migrations, migrations)");
   cmd->add_option("--env", args.env, "With --db: the environment the approval is for (the plan and its hash do not depend on it)");
   cmd->add_option("--config", args.config, "With --db: config file (default: nearest .pgsafe.toml)");
