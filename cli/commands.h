@@ -18,6 +18,10 @@ inline constexpr int kNewWriteFailed = 3;  // `pgsafe new`, `pgsafe init`: the f
 struct LintArgs {
   std::vector<std::string> paths;
   std::string format = "text";
+  // --report FORMAT=PATH (repeatable): more reports from the same run, each written to its file.
+  std::vector<std::string> reports;
+  // --link-base URL: markdown links a finding's file:line to <URL>/<repository path>#L<line>.
+  std::optional<std::string> link_base;
   std::optional<std::string> config;
   std::vector<std::string> select, ignore;
   std::string fail_on = "warning";

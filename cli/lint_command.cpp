@@ -1,7 +1,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,8 +18,10 @@
 #include "analyzer/git_index.h"
 #include "analyzer/history.h"
 #include "analyzer/history_cache.h"
+#include "analyzer/plan.h"
 #include "analyzer/registry.h"
 #include "analyzer/rule.h"
+#include "cli/affected_tables.h"
 #include "cli/commands.h"
 #include "reporters/reporter.h"
 #include "reporters/sarif_root.h"
@@ -172,6 +176,87 @@ fs::path baseline_dir(const std::string& file) {
   return (ec ? fs::path(file) : abs).lexically_normal().parent_path();
 }
 
+// One --report FORMAT=PATH.
+struct ExtraReport {
+  report::Format format;
+  std::string path;
+};
+
+// The --report values, checked before anything is linted: each is FORMAT=PATH with a known format,
+// no two name the same file, and the file's folder exists. False after saying why on err.
+bool parse_reports(const std::vector<std::string>& values, std::vector<ExtraReport>& out, std::ostream& err) {
+  std::map<std::string, std::string> seen;  // normalised path -> the --report value naming it
+  for (const auto& v : values) {
+    size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+      err << "pgsafe: error: --report '" << v << "' must be FORMAT=PATH, e.g. --report sarif=pgsafe.sarif\n";
+      return false;
+    }
+    std::string name = v.substr(0, eq), path = v.substr(eq + 1);
+    auto format = report::parse_format(name);
+    if (!format) {
+      err << "pgsafe: error: --report " << v << ": unknown format '" << name << "' (" << report::format_names()
+          << ")\n";
+      return false;
+    }
+    if (path == "-") {
+      err << "pgsafe: error: --report " << v << ": reports go to files; --format chooses what stdout gets\n";
+      return false;
+    }
+    std::error_code ec;
+    fs::path abs = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    std::string key = ec ? fs::path(path).lexically_normal().string() : abs.string();
+    if (auto it = seen.find(key); it != seen.end()) {
+      err << "pgsafe: error: " << path << ": named by two reports (--report " << it->second << " and --report " << v
+          << "); each report needs its own file\n";
+      return false;
+    }
+    seen.emplace(key, v);
+    fs::path dir = fs::absolute(path, ec).parent_path();
+    if (fs::is_directory(path, ec)) {
+      err << "pgsafe: error: " << path << ": cannot write the " << name << " report: it is a directory\n";
+      return false;
+    }
+    if (!fs::is_directory(dir, ec)) {
+      err << "pgsafe: error: " << path << ": cannot write the " << name << " report: no folder "
+          << dir.lexically_normal().string() << "\n";
+      return false;
+    }
+    out.push_back({*format, path});
+  }
+  return true;
+}
+
+// Writes one report file whole. A regular file (or a new one) is replaced atomically, so a reader
+// never sees half a report; a device or a pipe (/dev/stderr, a FIFO) is written directly.
+bool write_report_file(const std::string& path, const std::string& content, std::string& why) {
+  std::error_code ec;
+  auto st = fs::status(path, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st)) {
+    errno = 0;
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (f) f.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (f) f.close();
+    if (!f) {
+      why = std::strerror(errno ? errno : EIO);
+      return false;
+    }
+    return true;
+  }
+  return write_file_atomically(path, content, why);
+}
+
+// GitHub Actions' link to a file of the commit being checked, when its variables are all set.
+std::string github_link_base() {
+  const char* server = std::getenv("GITHUB_SERVER_URL");
+  const char* repo = std::getenv("GITHUB_REPOSITORY");
+  const char* sha = std::getenv("GITHUB_SHA");
+  if (!server || !repo || !sha || !*server || !*repo || !*sha) return "";
+  std::string base = server;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/" + repo + "/blob/" + sha;
+}
+
 }  // namespace
 
 int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -209,10 +294,23 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   opts.select = split_list(args.select);
   opts.ignore = split_list(args.ignore);
   opts.jobs = args.jobs;
+  auto stdout_format = report::parse_format(args.format);
+  if (!stdout_format) {
+    err << "pgsafe: error: unknown --format '" << args.format << "' (" << report::format_names() << ")\n";
+    return exit_code::kUsage;
+  }
+  std::vector<ExtraReport> extra_reports;
+  if (!parse_reports(args.reports, extra_reports, err)) return exit_code::kUsage;
+  auto uses = [&](report::Format f) {
+    if (*stdout_format == f) return true;
+    for (const auto& r : extra_reports)
+      if (r.format == f) return true;
+    return false;
+  };
   // Only the text report shows source lines, fixes need the text they edit, and baseline
-  // fingerprints the statements findings point at, as SARIF does the text they flag.
-  opts.keep_sources = args.format == "text" || args.format == "sarif" || args.fix || args.diff || args.baseline ||
-                      args.write_baseline;
+  // fingerprints the statements findings point at, as SARIF and GitLab do the text they flag.
+  opts.keep_sources = uses(report::Format::Text) || uses(report::Format::Sarif) || uses(report::Format::Gitlab) ||
+                      args.fix || args.diff || args.baseline || args.write_baseline;
   for (const auto& id : unknown_rule_ids(opts)) {
     auto it = opts.config.rules.find(id);
     if (it != opts.config.rules.end() && !opts.config.path.empty())
@@ -230,9 +328,9 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
     err << "pgsafe: error: --fail-on takes error, warning or info\n";
     return exit_code::kUsage;
   }
-  if (args.format != "text" && args.format != "concise" && args.format != "json" && args.format != "sarif" &&
-      args.format != "github") {
-    err << "pgsafe: error: unknown --format '" << args.format << "' (text, concise, json, sarif, github)\n";
+  if (!extra_reports.empty() && (args.write_baseline || args.diff)) {
+    err << "pgsafe: error: --report writes lint reports, and " << (args.diff ? "--diff" : "--write-baseline")
+        << " reports none; run them separately\n";
     return exit_code::kUsage;
   }
   if (args.write_baseline && (args.fix || args.diff)) {
@@ -486,18 +584,37 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
                                            std::getenv("NO_COLOR") == nullptr);
   ropts.sarif_include_suppressed = args.sarif_include_suppressed;
   ropts.sarif_root = cwd.generic_string();
-  // Code scanning wants URIs relative to the repository, whichever folder pgsafe runs in.
-  if (args.format == "sarif") ropts.sarif_source_root = report::sarif_source_root(result.linted_paths, ropts.sarif_root);
-  if (args.format == "json") report::write_json(out, rin, ropts);
-  else if (args.format == "sarif") report::write_sarif(out, rin, ropts);
-  else if (args.format == "github") report::write_github(out, rin, ropts);
-  else if (args.format == "concise") report::write_concise(out, rin, ropts);
-  else report::write_text(out, rin, ropts);
+  // Code scanning, GitLab and markdown links want paths relative to the repository, whichever
+  // folder pgsafe runs in.
+  if (uses(report::Format::Sarif) || uses(report::Format::Gitlab) || uses(report::Format::Markdown))
+    ropts.sarif_source_root = report::sarif_source_root(result.linted_paths, ropts.sarif_root);
+  ropts.link_base = args.link_base ? *args.link_base : github_link_base();
+  // The markdown report lists the tables each linted file touches: the plan says so, and the
+  // reporter gets it as plain data.
+  if (uses(report::Format::Markdown)) rin.affected_tables = affected_tables(build_plan(set));
+  report::write_report(out, *stdout_format, rin, ropts);
   out.flush();
+
+  bool reports_failed = false;
+  if (!extra_reports.empty()) {
+    std::signal(SIGXFSZ, SIG_IGN);  // a write past ulimit -f fails and is reported (see --fix)
+    report::ReportOptions file_opts = ropts;
+    file_opts.color = false;  // a file is never a terminal
+    for (const auto& r : extra_reports) {
+      std::ostringstream doc;
+      report::write_report(doc, r.format, rin, file_opts);
+      std::string why;
+      if (!write_report_file(r.path, doc.str(), why)) {
+        err << "pgsafe: error: " << r.path << ": cannot write the " << report::format_name(r.format)
+            << " report: " << why << "\n";
+        reports_failed = true;
+      }
+    }
+  }
 
   print_input_errors(result.errors, err);
   if (!args.quiet && (args.format == "text" || args.format == "concise")) err << report::summary_line(rin.summary) << "\n";
-  if (!result.errors.empty()) return exit_code::kUsage;
+  if (!result.errors.empty() || reports_failed) return exit_code::kUsage;
   if (args.exit_zero) return exit_code::kOk;
   for (const auto& d : result.diagnostics)
     if (!d.suppression && at_least(d.severity, *fail_on)) return exit_code::kFindings;

@@ -134,7 +134,17 @@ int main(int argc, char** argv) {
   LintArgs lint;
   auto* lint_cmd = app.add_subcommand("lint", "Check migration files for dangerous operations");
   lint_cmd->add_option("paths", lint.paths, "Files, directories, globs, or - for stdin (default: migrations_dir)");
-  lint_cmd->add_option("--format,-f", lint.format, "Output: text, concise, json, sarif or github")->capture_default_str();
+  lint_cmd->add_option("--format,-f", lint.format,
+                       "Output on stdout: text, concise, json, sarif, github (annotations), markdown (a PR comment "
+                       "or job summary) or gitlab (Code Quality)")
+      ->capture_default_str();
+  lint_cmd->add_option("--report", lint.reports,
+                       "Also write a report to a file, FORMAT=PATH (repeatable), e.g. --report sarif=pgsafe.sarif "
+                       "--report markdown=summary.md; any --format word, text without colour")
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  lint_cmd->add_option("--link-base", lint.link_base,
+                       "Markdown: link findings to URL/<repository path>#L<line> (default in GitHub Actions: "
+                       "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA)");
   lint_cmd->add_option("--config,-c", lint.config, "Config file (default: nearest .pgsafe.toml)");
   // One value per flag (repeatable, or comma-separated), so paths after it stay paths.
   lint_cmd->add_option("--select", lint.select, "Only these rules (comma-separated; opt-in rules included)")

@@ -45,7 +45,7 @@ std::string absolute(const std::string& p, const fs::path& from) {
   std::abort();
 }
 
-const char* const kFormats[] = {"text", "concise", "json", "sarif", "github", "diff"};
+const char* const kFormats[] = {"text", "concise", "json", "sarif", "github", "markdown", "gitlab", "diff"};
 
 }  // namespace
 
@@ -131,7 +131,7 @@ int lint_checked(const cli::LintArgs& args, std::string_view stdin_text) {
                  code, out.str().c_str(), err.str().c_str());
   if (code != cli::exit_code::kOk && code != cli::exit_code::kFindings && code != cli::exit_code::kUsage)
     fail("exit code " + std::to_string(code) + " with --format " + args.format, err.str());
-  if ((args.format == "json" || args.format == "sarif") && !out.str().empty()) {
+  if ((args.format == "json" || args.format == "sarif" || args.format == "gitlab") && !out.str().empty()) {
     auto parsed = nlohmann::json::parse(out.str(), nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) fail("--format " + args.format + " printed invalid JSON", out.str());
   }

@@ -4,12 +4,9 @@
 // under uriBaseId %SRCROOT% (never absolute, so the file is the same from any machine or working
 // directory), partialFingerprints that survive edits above a finding, and security-severity on
 // security rules so their alerts are ranked Critical to Low.
-#include <cstdio>
-#include <filesystem>
 #include <map>
-#include <tuple>
 
-#include "analyzer/fingerprint.h"
+#include "reporters/finding_id.h"
 #include "reporters/format_util.h"
 #include "reporters/reporter.h"
 #include "reporters/sarif_model.h"
@@ -111,78 +108,13 @@ sarif::ReportingDescriptor bare_descriptor(const Diagnostic& diag) {
   return d;
 }
 
-// The file's URI relative to the source root, under %SRCROOT%. Relative paths in diagnostics are
-// relative to sarif_root (the working directory); URIs are relative to sarif_source_root (the
-// repository root) when given. A file outside the root gets a "../" reference, still relative:
-// an absolute path would name one machine's folders and differ from checkout to checkout.
+// The file's URI relative to the source root, under %SRCROOT% (finding_id.h). A file outside the
+// root gets a "../" reference, still relative: an absolute path would name one machine's folders
+// and differ from checkout to checkout. Only with no common root at all is it a file:// URI.
 sarif::ArtifactLocation artifact(const std::string& file, const ReportOptions& opts) {
-  namespace fs = std::filesystem;
-  const std::string& root = opts.sarif_source_root.empty() ? opts.sarif_root : opts.sarif_source_root;
-  if (root.empty()) {
-    // Nothing to anchor to (a library caller that set no root): paths as given.
-    auto rooted = util::relative_to_root(file, "");
-    if (rooted.inside_root) return {util::percent_encode_path(rooted.path), kSourceRoot, std::nullopt};
-    return {util::file_uri(rooted.path), std::nullopt, std::nullopt};
-  }
-  fs::path p{file};
-  fs::path base{opts.sarif_root.empty() ? root : opts.sarif_root};
-  fs::path abs = (p.is_absolute() ? p : base / p).lexically_normal();
-  fs::path rel = abs.lexically_relative(fs::path(root).lexically_normal());
-  if (rel.empty()) return {util::file_uri(abs.generic_string()), std::nullopt, std::nullopt};  // no common root
-  return {util::percent_encode_path(rel.generic_string()), kSourceRoot, std::nullopt};
-}
-
-// Every run of whitespace one space, trimmed: re-indenting or re-wrapping a statement is not a
-// change of what it does.
-std::string collapse_whitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool gap = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      gap = true;
-      continue;
-    }
-    if (gap && !out.empty()) out += ' ';
-    gap = false;
-    out += c;
-  }
-  return out;
-}
-
-// The flagged text of a finding: its range in the file's source, or "" for a finding about the
-// whole file (an empty range). nullopt when the text is needed but not at hand.
-std::optional<std::string> flagged_text(const Diagnostic& d, const ReportInput& in) {
-  if (d.range.end.offset <= d.range.start.offset) return std::string();
-  auto src = in.sources.find(d.file);
-  if (src == in.sources.end() || d.range.end.offset > src->second.size()) return std::nullopt;
-  return collapse_whitespace(
-      std::string_view(src->second.text()).substr(d.range.start.offset, d.range.end.offset - d.range.start.offset));
-}
-
-// partialFingerprints for every diagnostic (parallel to in.diagnostics; empty where the text is
-// not at hand, and code scanning then computes its own). The value hashes the rule, the file's
-// URI and the flagged text, never a line number or the message (which may name one), followed
-// by ":<n>" for the n-th finding with that hash in the file: lines inserted above a finding leave
-// it unchanged, and two findings never share one. Suppressed findings count too, so the numbers
-// do not depend on --sarif-include-suppressed.
-std::vector<std::string> fingerprints(const ReportInput& in, const std::vector<std::string>& uris) {
-  std::vector<std::string> out(in.diagnostics.size());
-  std::map<std::tuple<std::string, std::string>, size_t> seen;  // (uri, hash) -> findings so far
-  for (size_t i = 0; i < in.diagnostics.size(); ++i) {
-    const Diagnostic& d = in.diagnostics[i];
-    auto text = flagged_text(d, in);
-    if (!text) continue;
-    std::string key = d.rule;
-    key += '\0';
-    key += uris[i];
-    key += '\0';
-    key += *text;
-    std::string hash = fnv1a_hex(key);
-    size_t n = ++seen[{uris[i], hash}];
-    out[i] = hash + ":" + std::to_string(n);
-  }
-  return out;
+  SourcePath p = source_path(file, opts);
+  if (p.relative) return {source_uri(p), kSourceRoot, std::nullopt};
+  return {source_uri(p), std::nullopt, std::nullopt};
 }
 
 sarif::Region region(const Range& r) {
@@ -213,7 +145,6 @@ void write_sarif(std::ostream& out, const ReportInput& in, const ReportOptions& 
                      std::nullopt}};
 
   // One URI per file, computed once; findings are sorted by file.
-  std::vector<std::string> uris(in.diagnostics.size());
   std::vector<sarif::ArtifactLocation> wheres(in.diagnostics.size());
   for (size_t i = 0; i < in.diagnostics.size(); ++i) {
     if (i > 0 && in.diagnostics[i].file == in.diagnostics[i - 1].file) {
@@ -221,9 +152,10 @@ void write_sarif(std::ostream& out, const ReportInput& in, const ReportOptions& 
     } else {
       wheres[i] = artifact(in.diagnostics[i].file, opts);
     }
-    uris[i] = wheres[i].uri.value_or("");
   }
-  std::vector<std::string> prints = fingerprints(in, uris);
+  // partialFingerprints: where the text is not at hand there is none, and code scanning then
+  // computes its own.
+  std::vector<std::string> prints = finding_hashes(in, opts);
 
   std::map<std::string, int, std::less<>> index;
   for (const RuleMeta* m : in.rules) {

@@ -1,4 +1,5 @@
-// Reporter goldens (text, json, sarif, github) and schema validation of JSON and SARIF output.
+// Reporter goldens (text, json, sarif, github, markdown, gitlab) and schema validation of JSON and
+// SARIF output (GitLab's in tests/gitlab_test.cpp).
 //
 // Goldens live in testdata/reporters/; PGSAFE_UPDATE_GOLDENS=1 rewrites them (review the diff).
 // Schema validation runs ajv from node_modules (root package.json): run `npm ci` once.
@@ -157,12 +158,7 @@ report::ReportOptions options() {
 
 std::string render(report::Format f, const report::ReportInput& in, const report::ReportOptions& o) {
   std::ostringstream s;
-  switch (f) {
-    case report::Format::Text: report::write_text(s, in, o); break;
-    case report::Format::Json: report::write_json(s, in, o); break;
-    case report::Format::Sarif: report::write_sarif(s, in, o); break;
-    case report::Format::Github: report::write_github(s, in, o); break;
-  }
+  report::write_report(s, f, in, o);
   return s.str();
 }
 
@@ -172,6 +168,9 @@ const char* extension(report::Format f) {
     case report::Format::Json: return ".json";
     case report::Format::Sarif: return ".sarif.json";
     case report::Format::Github: return ".github.txt";
+    case report::Format::Markdown: return ".md";
+    case report::Format::Gitlab: return ".gitlab.json";
+    case report::Format::Concise: return ".concise.txt";
   }
   return "";
 }
@@ -191,8 +190,8 @@ void check_golden(const std::string& name, report::Format f, const std::string& 
   CHECK(read_file(path) == actual);
 }
 
-constexpr report::Format kFormats[] = {report::Format::Text, report::Format::Json, report::Format::Sarif,
-                                       report::Format::Github};
+constexpr report::Format kFormats[] = {report::Format::Text,   report::Format::Json,     report::Format::Sarif,
+                                       report::Format::Github, report::Format::Markdown, report::Format::Gitlab};
 
 // ---- schema validation through ajv (npm) -------------------------------------------------------
 
