@@ -1,6 +1,8 @@
 // The markdown summary of an apply or plan run, from the run's JSON document (see run_summary.h).
 #include "applier/run_summary.h"
 
+#include "reporters/markdown_util.h"
+
 #include <algorithm>
 #include <ostream>
 #include <string_view>
@@ -9,56 +11,19 @@ namespace pgsafe::applier {
 
 using json = nlohmann::json;
 
-std::string markdown_text(const std::string& s) {
-  std::string o;
-  o.reserve(s.size() + 8);
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '\n': case '\r': case '\t': o += ' '; break;
-      case '|': case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '~': case '!':
-        o += '\\';
-        o += c;
-        break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
-std::string markdown_code(const std::string& s) {
-  // A code span is closed by a backtick run of the same length: fence with one more backtick
-  // than the longest run inside. Line breaks become spaces; a `|` is escaped for tables (GitHub
-  // honours `\|` inside code spans in table cells). < and > need no escaping inside code.
-  size_t longest = 0, run = 0;
-  std::string body;
-  for (char c : s) {
-    if (c == '`') longest = std::max(longest, ++run);
-    else run = 0;
-    if (c == '\n' || c == '\r' || c == '\t') body += ' ';
-    else if (c == '|') body += "\\|";
-    else body += c;
-  }
-  std::string fence(longest + 1, '`');
-  bool pad = !body.empty() && (body.front() == '`' || body.back() == '`');
-  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
-}
-
 namespace {
 
 // pgsafe's own sentences mark commands with backticks (`pgsafe repair ...`): those become code
 // spans, the rest is escaped text. Unbalanced backticks: everything is text.
 std::string markdown_with_code(const std::string& s) {
-  if (std::count(s.begin(), s.end(), '`') % 2 != 0) return markdown_text(s);
+  if (std::count(s.begin(), s.end(), '`') % 2 != 0) return report::md_text(s);
   std::string o;
   bool code = false;
   size_t start = 0;
   for (size_t i = 0; i <= s.size(); ++i) {
     if (i < s.size() && s[i] != '`') continue;
     std::string part = s.substr(start, i - start);
-    o += code ? markdown_code(part) : markdown_text(part);
+    o += code ? report::code_cell(part) : report::md_text(part);
     code = !code;
     start = i + 1;
   }
@@ -79,7 +44,7 @@ std::string join_code(const json& list, size_t limit) {
       o += ", …";
       break;
     }
-    o += (n++ ? ", " : "") + markdown_code(v.get<std::string>());
+    o += (n++ ? ", " : "") + report::code_cell(v.get<std::string>());
   }
   return o.empty() ? "–" : o;
 }
@@ -101,14 +66,14 @@ std::string headline(const std::string& command, const std::string& result, int 
   if (result == "lock-timeout") return "⏳ Not applied: another applier holds the migration lock (exit 4)";
   if (result == "connection-failed") return "❌ Could not connect to the database (exit 5)";
   if (result == "refused") return "⛔ Not applied: the database or the files failed validation (exit " + std::to_string(code) + ")";
-  return "❌ Stopped with exit " + std::to_string(code) + " (" + markdown_text(result) + ")";
+  return "❌ Stopped with exit " + std::to_string(code) + " (" + report::md_text(result) + ")";
 }
 
 void write_plan(std::ostream& out, const json& plan, bool approvable, const std::string& env) {
   const std::string hash = str(plan, "plan_hash");
-  out << "**Plan** " << markdown_code(hash) << " for database " << markdown_code(str(plan, "database"));
+  out << "**Plan** " << report::code_cell(hash) << " for database " << report::code_cell(str(plan, "database"));
   const std::string after = str(plan, "after_version");
-  out << (after.empty() ? " (no migrations applied yet)" : " (applied up to " + markdown_code(after) + ")") << "\n\n";
+  out << (after.empty() ? " (no migrations applied yet)" : " (applied up to " + report::code_cell(after) + ")") << "\n\n";
   const json& files = plan.contains("files") ? plan["files"] : json::array();
   if (plan.contains("baseline") && !plan["baseline"].empty())
     out << "Baseline: " << plan["baseline"].size() << " migration(s) recorded as already present (not run).\n\n";
@@ -122,16 +87,16 @@ void write_plan(std::ostream& out, const json& plan, bool approvable, const std:
     for (const auto& s : f.value("statements", json::array()))
       for (const auto& t : s.value("tables", json::array()))
         if (std::find(tables.begin(), tables.end(), t) == tables.end()) tables.push_back(t);
-    std::string tx = str(f, "tx_mode") == "transaction" ? "yes" : "**no** (" + markdown_text(str(f, "no_transaction_reason")) + ")";
-    out << "| " << markdown_code(str(f, "file")) << " | " << tx << " | " << f.value("statements", json::array()).size()
+    std::string tx = str(f, "tx_mode") == "transaction" ? "yes" : "**no** (" + report::md_text(str(f, "no_transaction_reason")) + ")";
+    out << "| " << report::code_cell(str(f, "file")) << " | " << tx << " | " << f.value("statements", json::array()).size()
         << " | " << join_code(tables, 8) << " |\n";
   }
   out << "\n<details><summary>Statements</summary>\n\n";
   for (const auto& f : files) {
-    out << "- " << markdown_code(str(f, "file")) << "\n";
+    out << "- " << report::code_cell(str(f, "file")) << "\n";
     for (const auto& s : f.value("statements", json::array())) {
       out << "  - " << s.value("line", 0) << ":" << s.value("column", 0) << " "
-          << markdown_text(s.value("kind", std::string("?")));
+          << report::md_text(s.value("kind", std::string("?")));
       if (!s.value("tables", json::array()).empty()) out << " — tables: " << join_code(s["tables"], 20);
       if (!s.value("columns", json::array()).empty()) out << "; columns: " << join_code(s["columns"], 20);
       out << "\n";
@@ -139,24 +104,24 @@ void write_plan(std::ostream& out, const json& plan, bool approvable, const std:
   }
   out << "\n</details>\n\n";
   if (approvable && !hash.empty())
-    out << "To apply exactly this plan: " << markdown_code("pgsafe apply --env " + (env.empty() ? std::string("production") : env) +
+    out << "To apply exactly this plan: " << report::code_cell("pgsafe apply --env " + (env.empty() ? std::string("production") : env) +
                                                                " --approve " + hash)
         << ". It is refused if anything changes before then (a new file, an edit, another deploy).\n\n";
 }
 
 void write_failure(std::ostream& out, const json& m) {
   const json& e = m["error"];
-  out << "#### ❌ " << markdown_code(str(m, "file")) << "\n\n";
+  out << "#### ❌ " << report::code_cell(str(m, "file")) << "\n\n";
   std::string where = str(m, "file");
   if (e.contains("line") && e["line"].is_number()) where += ":" + std::to_string(e["line"].get<long long>());
   if (e.contains("column") && e["column"].is_number()) where += ":" + std::to_string(e["column"].get<long long>());
-  out << markdown_code(where) << ": " << markdown_text(str(e, "message"));
+  out << report::code_cell(where) << ": " << report::md_text(str(e, "message"));
   if (!str(e, "sqlstate").empty())
-    out << " (SQLSTATE " << markdown_code(str(e, "sqlstate")) << (str(e, "condition").empty() ? "" : " " + markdown_text(str(e, "condition")))
+    out << " (SQLSTATE " << report::code_cell(str(e, "sqlstate")) << (str(e, "condition").empty() ? "" : " " + report::md_text(str(e, "condition")))
         << ")";
   out << "\n\n";
-  if (!str(e, "detail").empty()) out << "- Detail: " << markdown_text(str(e, "detail")) << "\n";
-  if (!str(e, "hint").empty()) out << "- Server hint: " << markdown_text(str(e, "hint")) << "\n";
+  if (!str(e, "detail").empty()) out << "- Detail: " << report::md_text(str(e, "detail")) << "\n";
+  if (!str(e, "hint").empty()) out << "- Server hint: " << report::md_text(str(e, "hint")) << "\n";
   if (!str(e, "fix").empty()) out << "- Fix: " << markdown_with_code(str(e, "fix")) << "\n";
   bool rolled_back = str(m, "tx_mode") == "transaction";
   if (rolled_back)
@@ -172,10 +137,10 @@ void write_failure(std::ostream& out, const json& m) {
     for (const auto& step : e["next"])
       if (step.is_string()) out << ++i << ". " << markdown_with_code(step.get<std::string>()) << "\n";
   } else if (!rolled_back) {
-    out << "\n**Next steps**\n\n1. " << markdown_code("pgsafe status") << " shows how far it got; "
-        << markdown_code("pgsafe rollback-plan " + str(m, "version")) << " lists the inverse statements.\n"
-        << "2. Then " << markdown_code("pgsafe repair --mark-rolled-back " + str(m, "version") + " --reason \"…\"")
-        << " (or " << markdown_code("--mark-applied") << " if you finished it by hand), and deploy again.\n";
+    out << "\n**Next steps**\n\n1. " << report::code_cell("pgsafe status") << " shows how far it got; "
+        << report::code_cell("pgsafe rollback-plan " + str(m, "version")) << " lists the inverse statements.\n"
+        << "2. Then " << report::code_cell("pgsafe repair --mark-rolled-back " + str(m, "version") + " --reason \"…\"")
+        << " (or " << report::code_cell("--mark-applied") << " if you finished it by hand), and deploy again.\n";
   }
   out << "\n";
 }
@@ -187,14 +152,14 @@ void write_run_markdown(std::ostream& out, const json& doc, const SummaryContext
   const std::string result = str(doc, "result");
   const int code = doc.value("exit_code", 0);
   const json summary = doc.value("summary", json::object());
-  out << "### pgsafe " << markdown_text(command == "plan" ? "plan" : (doc.value("dry_run", false) ? "apply --dry-run" : "apply"));
-  if (!str(doc, "database").empty()) out << " · " << markdown_code(str(doc, "database"));
-  if (!ctx.env.empty()) out << " · " << markdown_text(ctx.env);
+  out << "### pgsafe " << report::md_text(command == "plan" ? "plan" : (doc.value("dry_run", false) ? "apply --dry-run" : "apply"));
+  if (!str(doc, "database").empty()) out << " · " << report::code_cell(str(doc, "database"));
+  if (!ctx.env.empty()) out << " · " << report::md_text(ctx.env);
   out << "\n\n" << headline(command, result, code, summary) << "\n\n";
   if (ctx.emergency && !ctx.reason.empty())
-    out << "⚠️ Emergency run without approval, logged with the reason: " << markdown_text(ctx.reason) << "\n\n";
+    out << "⚠️ Emergency run without approval, logged with the reason: " << report::md_text(ctx.reason) << "\n\n";
   if (!ctx.approved_by.empty() && result == "applied")
-    out << "Approved by " << markdown_text(ctx.approved_by) << " for plan " << markdown_code(str(doc, "plan_hash")) << ".\n\n";
+    out << "Approved by " << report::md_text(ctx.approved_by) << " for plan " << report::code_cell(str(doc, "plan_hash")) << ".\n\n";
 
   // Failures first: they are what the reader came for.
   for (const auto& m : doc.value("migrations", json::array()))
@@ -224,7 +189,7 @@ void write_run_markdown(std::ostream& out, const json& doc, const SummaryContext
   if (applied_any) {
     out << "| Migration | Status | Duration |\n|---|---|---|\n";
     for (const auto& m : doc.value("migrations", json::array()))
-      out << "| " << markdown_code(str(m, "file")) << " | " << markdown_text(str(m, "status")) << " | "
+      out << "| " << report::code_cell(str(m, "file")) << " | " << report::md_text(str(m, "status")) << " | "
           << m.value("duration_ms", 0LL) << " ms |\n";
     out << "\n";
   }

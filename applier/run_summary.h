@@ -18,13 +18,7 @@ struct SummaryContext {
 // Markdown for a person reviewing the run in CI: what the database is, the plan and its hash
 // (and the command that approves it), what was applied, and on failure the error with its
 // file:line and the steps that recover. Every value from outside (file names, server messages)
-// is escaped, so it cannot break the layout or inject HTML.
+// is escaped (reporters/markdown_util.h), so it cannot break the layout or inject HTML.
 void write_run_markdown(std::ostream& out, const nlohmann::json& doc, const SummaryContext& ctx);
-
-// Text made safe for a markdown table cell or a paragraph: HTML and markdown punctuation
-// escaped, line breaks turned into spaces.
-std::string markdown_text(const std::string& s);
-// Text for an inline code span: backticks cannot close it (a longer fence is used when needed).
-std::string markdown_code(const std::string& s);
 
 }  // namespace pgsafe::applier

@@ -13,24 +13,10 @@
 
 #include "reporters/finding_id.h"
 #include "reporters/format_util.h"
+#include "reporters/markdown_util.h"
 #include "reporters/reporter.h"
 
 namespace pgsafe::report {
-
-namespace {
-
-// Longest message shown in a cell, in bytes before escaping: a finding is one row, not a page.
-constexpr size_t kMaxMessageBytes = 400;
-// Room kept for the lines that say what was left out.
-constexpr size_t kNoteReserve = 4000;
-
-// At most `max` bytes of s, cut at a UTF-8 character boundary, with "…" when cut.
-std::string clip(std::string_view s, size_t max) {
-  if (s.size() <= max) return std::string(s);
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return std::string(s.substr(0, end)) + "\u2026";
-}
 
 // Untrusted text for a markdown table cell (or any inline markdown): one line, every character
 // that could start markdown syntax backslash-escaped, HTML's specials as entities, '|' escaped
@@ -59,6 +45,39 @@ std::string md_text(std::string_view s) {
   return out;
 }
 
+// Untrusted text shown as code in a table cell. A code span shows everything literally but '|',
+// which GFM splits cells on even there (escaped, it stays in the cell). Text a span cannot hold (a
+// backtick, a line break, a space at either end) and text with '<', '>' or '&' goes into <code>
+// with md_text instead: the report then never carries a '<' from the SQL, even one a code span
+// would have shown harmlessly.
+std::string code_cell(std::string_view s) {
+  bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ';
+  for (char c : s)
+    plain = plain && c != '`' && c != '<' && c != '>' && c != '&' && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  if (!plain) return "<code>" + md_text(s) + "</code>";
+  std::string out = "`";
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out + "`";
+}
+
+namespace {
+
+// Longest message shown in a cell, in bytes before escaping: a finding is one row, not a page.
+constexpr size_t kMaxMessageBytes = 400;
+// Room kept for the lines that say what was left out.
+constexpr size_t kNoteReserve = 4000;
+
+// At most `max` bytes of s, cut at a UTF-8 character boundary, with "…" when cut.
+std::string clip(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end)) + "\u2026";
+}
+
 // Text inside raw HTML (a <summary>): markdown is not parsed there, so only entities.
 std::string html_text(std::string_view s) {
   std::string out;
@@ -77,24 +96,6 @@ std::string html_text(std::string_view s) {
     }
   }
   return out;
-}
-
-// Untrusted text shown as code in a table cell. A code span shows everything literally but '|',
-// which GFM splits cells on even there (escaped, it stays in the cell). Text a span cannot hold (a
-// backtick, a line break, a space at either end) and text with '<', '>' or '&' goes into <code>
-// with md_text instead: the report then never carries a '<' from the SQL, even one a code span
-// would have shown harmlessly.
-std::string code_cell(std::string_view s) {
-  bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ';
-  for (char c : s)
-    plain = plain && c != '`' && c != '<' && c != '>' && c != '&' && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-  if (!plain) return "<code>" + md_text(s) + "</code>";
-  std::string out = "`";
-  for (char c : s) {
-    if (c == '|') out += '\\';
-    out += c;
-  }
-  return out + "`";
 }
 
 // Rule text written by pgsafe (help, rationale), which uses `code spans`: spans kept as they are,
