@@ -41,6 +41,8 @@ for format in text concise json sarif github; do
 done
 same lint --no-cache --color never -j 1 examples/saas/migrations
 same lint --no-cache --color never --format json examples/
+same lint --no-cache --color never --format concise 'migrations/2024*.sql'   # glob(), static glibc's
+[ "$last_code" = 1 ] || fail "lint of a quoted pattern exited $last_code, expected 1"
 same --version
 same rules
 same explain ban-drop-column
