@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what pgsafe needs from Debian's packages (and npm for the schema checks), then builds.
 # Usage: scripts/setup.sh [--no-tests]   (run as root, or with sudo available, on Debian 12)
+# Environment: BUILD_DIR (default build); CMAKE_BUILD_TYPE (default RelWithDebInfo);
+#              PGSAFE_CMAKE_ARGS, more -D options (scripts/package.sh: the static release build);
+#              PGSAFE_PG_QUERY_ROOT, a libpg_query >= 17 tree to use instead of fetching one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,12 +42,17 @@ fi
 
 # libpg_query with the PostgreSQL 18 grammar: a system one >= 17 when installed, else Debian's
 # libpg-query-dev 18 unpacked into .deps/ (the system is not changed; see the script).
-if ! grep -qsE '^#define PG_MAJORVERSION "(1[7-9]|[2-9][0-9])"' /usr/include/pg_query.h; then
+pg_query_args=()
+if [ -n "${PGSAFE_PG_QUERY_ROOT:-}" ]; then
+  pg_query_args=("-DPGSAFE_PG_QUERY_ROOT=$PGSAFE_PG_QUERY_ROOT")
+elif ! grep -qsE '^#define PG_MAJORVERSION "(1[7-9]|[2-9][0-9])"' /usr/include/pg_query.h; then
   scripts/fetch-libpg-query.sh
 fi
 
 build=${BUILD_DIR:-build}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPGSAFE_BUILD_TESTS=$([ "$with_tests" = 1 ] && echo ON || echo OFF) >/dev/null
+# shellcheck disable=SC2086  # PGSAFE_CMAKE_ARGS is a list of -D options, split on spaces
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" \
+  -DPGSAFE_BUILD_TESTS=$([ "$with_tests" = 1 ] && echo ON || echo OFF) "${pg_query_args[@]}" ${PGSAFE_CMAKE_ARGS:-} >/dev/null
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ "$with_tests" = 1 ]; then
   cmake --build "$build" -j "$jobs"
