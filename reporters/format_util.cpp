@@ -28,13 +28,13 @@ RootedPath relative_to_root(std::string_view file, std::string_view root) {
   return {s, true};
 }
 
-std::string percent_encode_path(std::string_view path) {
+std::string percent_encode(std::string_view text, std::string_view keep) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  out.reserve(path.size());
-  for (unsigned char c : path) {
+  out.reserve(text.size());
+  for (unsigned char c : text) {
     bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~' || c == '/';
+                      c == '.' || c == '_' || c == '~' || (c && keep.find(static_cast<char>(c)) != std::string_view::npos);
     if (unreserved) {
       out += static_cast<char>(c);
     } else {
@@ -45,6 +45,8 @@ std::string percent_encode_path(std::string_view path) {
   }
   return out;
 }
+
+std::string percent_encode_path(std::string_view path) { return percent_encode(path, "/"); }
 
 std::string file_uri(std::string_view absolute_path) { return "file://" + percent_encode_path(absolute_path); }
 

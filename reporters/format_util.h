@@ -24,6 +24,8 @@ RootedPath relative_to_root(std::string_view file, std::string_view root);
 // RFC 3986 percent-encoding of a path: unreserved characters and '/' stay, every other byte
 // (spaces, '%', '#', '?', non-ASCII UTF-8) becomes %XX.
 std::string percent_encode_path(std::string_view path);
+// Percent-encoding that keeps RFC 3986's unreserved characters and those in `keep`.
+std::string percent_encode(std::string_view text, std::string_view keep);
 
 // The file URI of an absolute path ("file:///a%20b/c.sql").
 std::string file_uri(std::string_view absolute_path);

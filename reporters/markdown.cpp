@@ -129,22 +129,7 @@ std::string fenced(std::string_view code, std::string_view lang) {
 
 // A URL for a link destination: bytes outside a conservative set percent-encoded, so a link base
 // with spaces, parentheses or '|' cannot end the link or the table cell.
-std::string url_safe(std::string_view url) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : url) {
-    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                std::string_view("-._~:/?#@!$&'*+,;=%").find(static_cast<char>(c)) != std::string_view::npos;
-    if (keep) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
+std::string url_safe(std::string_view url) { return util::percent_encode(url, ":/?#@!$&'*+,;=%"); }
 
 std::string plural(size_t n, std::string_view word) {
   return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
