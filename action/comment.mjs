@@ -8,7 +8,8 @@
 //                                 the audit trail; prints nothing when unknown.
 //
 // Environment: INPUT_GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_EVENT_PATH,
-// GITHUB_RUN_ID, PGSAFE_REPORT_FILE, PGSAFE_FINDINGS. An API failure (a fork's read-only token,
+// GITHUB_RUN_ID, PGSAFE_REPORT_FILE, PGSAFE_FINDINGS. The comment it updates is one a bot wrote
+// (the workflow's GITHUB_TOKEN posts as github-actions[bot]); with a personal token each run posts anew. An API failure (a fork's read-only token,
 // an outage) is a warning: the report is still in the job summary.
 import { readFileSync } from "node:fs";
 
@@ -66,7 +67,9 @@ async function comment() {
   let existing = null;
   for (let page = 1; page <= 50 && !existing; page++) {
     const list = await call("GET", `/repos/${repo}/issues/${number}/comments?per_page=100&page=${page}`);
-    existing = list.find((c) => typeof c.body === "string" && c.body.startsWith(MARKER)) || null;
+    // Only a comment a bot (this workflow's token) wrote: anyone can post a comment that starts
+    // with the marker, and it must never be taken over or block the report.
+    existing = list.find((c) => typeof c.body === "string" && c.body.startsWith(MARKER) && c.user?.type === "Bot") || null;
     if (list.length < 100) break;
   }
   if (existing) {
@@ -85,7 +88,9 @@ async function approvers() {
   if (!run || !repo || !token) return;
   const list = await call("GET", `/repos/${repo}/actions/runs/${run}/approvals`);
   const names = [...new Set(list.filter((a) => a.state === "approved").map((a) => a.user?.login).filter(Boolean))];
-  if (names.length) process.stdout.write(names.join(","));
+  let text = names.join(",");
+  if (text.length > 200) text = text.slice(0, text.lastIndexOf(",", 190)) + ",…";
+  if (names.length) process.stdout.write(text);
 }
 
 try {

@@ -37,6 +37,17 @@ platform() {
 
 resolve() {
   local requested=${PGSAFE_VERSION:-} ref=${PGSAFE_ACTION_REF:-} repo=${PGSAFE_ACTION_REPOSITORY:-}
+  # github.action_ref and github.action_repository can be empty inside a composite action
+  # (actions/runner#2473); the runner checks the action out at .../_actions/<owner>/<repo>/<ref>.
+  if [ -z "$ref" ] || [ -z "$repo" ]; then
+    case "$source_root" in
+      */_actions/*/*/*)
+        local tail=${source_root#*/_actions/}
+        [ -n "$repo" ] || repo=$(echo "$tail" | cut -d/ -f1-2)
+        [ -n "$ref" ] || ref=$(echo "$tail" | cut -d/ -f3)
+        ;;
+    esac
+  fi
   [ -n "$repo" ] || repo=pgsafe/pgsafe
   local base=${RUNNER_TOOL_CACHE:-${HOME:-/tmp}/.cache}/pgsafe
   local kind version dir key
@@ -58,7 +69,7 @@ resolve() {
       # The hash of the source this action was checked out at: the same source, the same build.
       kind=source
       local digest
-      digest=$(cd "$source_root" && find CMakeLists.txt cmake analyzer applier cli parser reporters rules patterns scripts \
+      digest=$(cd "$source_root" && find CMakeLists.txt cmake analyzer applier cli parser reporters rules patterns scripts docs/ci \
                  -type f ! -name '*.md' -print0 2>/dev/null | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
       version=source-$digest
       dir=$base/source-$digest
@@ -138,7 +149,7 @@ install() {
     say "pgsafe-apply cannot start; installing libpq5"
     sudo_cmd=""
     [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get install -y -qq --no-install-recommends libpq5 >/dev/null || true
+    { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq --no-install-recommends libpq5; } >/dev/null || true
   fi
   works "$bin" || fail "pgsafe was not installed in $bin (see the messages above)"
   [ -n "${GITHUB_PATH:-}" ] && echo "$bin" >> "$GITHUB_PATH"

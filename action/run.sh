@@ -42,8 +42,8 @@ append_summary() { [ -n "$summary_file" ] && cat "$1" >> "$summary_file"; return
 common=()
 [ -n "${INPUT_CONFIG:-}" ] && common+=(--config "$INPUT_CONFIG")
 extra=()
-# shellcheck disable=SC2206  # documented: split on spaces
-[ -n "${INPUT_ARGS:-}" ] && extra=(${INPUT_ARGS})
+# shellcheck disable=SC2206  # documented: split on spaces (never globbed)
+[ -n "${INPUT_ARGS:-}" ] && { set -f; extra=(${INPUT_ARGS}); set +f; }
 
 # The database URL goes to pgsafe in DATABASE_URL, never on a command line (ps would show it).
 # GitHub masks the secret in logs; the password alone is masked too, in case a tool prints it.
@@ -71,7 +71,7 @@ changed_sql() {
     return 1
   fi
   # shellcheck disable=SC2086
-  git -c core.quotepath=off diff --name-only --diff-filter=AMR $range -- '*.sql' |
+  git -c core.quotepath=off diff --relative --name-only --diff-filter=AMR $range -- '*.sql' |
     while IFS= read -r f; do
       [ -f "$f" ] || continue
       if [ -n "${INPUT_MIGRATIONS_DIR:-}" ]; then
@@ -96,8 +96,8 @@ run_lint() {
 
   local paths=()
   if [ -n "${INPUT_PATHS:-}" ]; then
-    # shellcheck disable=SC2206  # documented: split on spaces and new lines
-    paths=(${INPUT_PATHS})
+    # shellcheck disable=SC2206  # documented: split on spaces and new lines (pgsafe expands globs itself)
+    set -f; paths=(${INPUT_PATHS}); set +f
   elif [ "${GITHUB_EVENT_NAME:-}" = pull_request ] || [ "${GITHUB_EVENT_NAME:-}" = pull_request_target ]; then
     local list
     if list=$(changed_sql); then
@@ -117,6 +117,8 @@ run_lint() {
     fi
   fi
 
+  # The whole set: the folder given (alone, --migrations-dir would only be history).
+  [ "${#paths[@]}" -eq 0 ] && [ -n "${INPUT_MIGRATIONS_DIR:-}" ] && paths=("$INPUT_MIGRATIONS_DIR")
   "$PGSAFE" "${args[@]}" "${extra[@]}" -- "${paths[@]}"
   local code=$?
   set_output exit-code "$code"
@@ -136,7 +138,12 @@ run_lint() {
   set_output suppressed "$suppressed"; set_output files "$files"
   set_output findings "$((errors + warnings + infos))"
   set_output report-file "$report"
-  if [ -n "$sarif" ] && [ -s "$sarif" ]; then set_output sarif-file "$sarif"; else set_output sarif-file ""; fi
+  # Absolute: upload-sarif resolves a relative path from the workspace, not working-directory.
+  if [ -n "$sarif" ] && [ -s "$sarif" ]; then
+    set_output sarif-file "$(cd "$(dirname "$sarif")" && pwd)/$(basename "$sarif")"
+  else
+    set_output sarif-file ""
+  fi
   append_summary "$report"
   return "$code"
 }
@@ -153,7 +160,8 @@ run_db_command() {
     if [ -n "${INPUT_APPROVE:-}" ]; then
       local who=${INPUT_APPROVED_BY:-}
       [ -n "$who" ] || who=$(node "$(dirname "${BASH_SOURCE[0]}")/comment.mjs" --approvers 2>/dev/null || true)
-      [ -n "$who" ] || who=${GITHUB_TRIGGERING_ACTOR:-${GITHUB_ACTOR:-}}
+      # Never a guess recorded as the approver: who started the run is not who approved it.
+      [ -n "$who" ] || who="unknown (the approvals could not be read; run started by ${GITHUB_TRIGGERING_ACTOR:-${GITHUB_ACTOR:-?}})"
       [ -n "$who" ] && args+=(--approved-by "$who")
     fi
     [ -n "${INPUT_EMERGENCY_REASON:-}" ] && args+=(--emergency --reason "$INPUT_EMERGENCY_REASON")
@@ -183,6 +191,8 @@ run_text_command() {
   local text=$work/$command.txt
   local args=("$command" "${dir_args[@]}" "${common[@]}")
   [ "$command" = status ] && args+=(--exit-code)
+  # Before an apply: what the pending files account for (a captured hotfix) is not drift.
+  [ "$command" = drift ] && args+=(--with-pending)
   "$PGSAFE" "${args[@]}" "${extra[@]}" > "$text"
   local code=$?
   cat "$text"

@@ -61,6 +61,9 @@ struct DriftOptions : CommonOptions {
   // Write a migration capturing the differences: a folder (named as the layout names files) or
   // exactly this file; an existing file is never overwritten.
   std::optional<std::string> emit_migration;
+  // Count the pending local files as applied too: a difference they account for (a captured
+  // hotfix waiting to be applied) is not drift. What `apply` itself checks before it runs.
+  bool with_pending = false;
 };
 
 int run_apply(const ApplyOptions& opts, std::ostream& out, std::ostream& err);

@@ -288,34 +288,7 @@ int ApplyRun::check_drift(const History& history, const Plan& plan) {
   // --emit-migration`) pending makes the files agree with the database. A difference is drift
   // only when it remains with the pending files counted as applied too.
   size_t explained = 0;
-  if (ok && !report.items.empty() && !plan.files.empty()) {
-    History with_pending = history;
-    for (const auto* m : plan.files) {
-      HistoryRow r;
-      r.version = m->version;
-      r.name = m->name;
-      r.file = m->file;
-      r.checksum = m->checksum;
-      r.tx_mode = to_string(m->tx_mode);
-      r.status = "applied";
-      with_pending.rows.push_back(r);
-    }
-    DriftReport after;
-    ok = compute_drift(work_, local_, with_pending, o_.history_schema, after, error);
-    // By object, not by message: a pending `ADD COLUMN IF NOT EXISTS c bigint` turns a hand-made
-    // `c integer` from extra into different, and Postgres would skip it; that is still drift.
-    auto subject = [](const DriftItem& i) {
-      return i.object_type + "|" + i.object + "|" + i.table + "|" + i.attribute.substr(0, i.attribute.find(':'));
-    };
-    std::set<std::string> remaining;
-    for (const auto& item : after.items) remaining.insert(subject(item));
-    std::vector<DriftItem> kept;
-    for (auto& item : report.items) {
-      if (remaining.count(subject(item))) kept.push_back(std::move(item));
-      else ++explained;
-    }
-    report.items = std::move(kept);
-  }
+  if (ok) ok = discount_pending(work_, local_, history, plan.files, o_.history_schema, report, explained, error);
   if (own) work_.exec("ROLLBACK");
   if (!ok) {
     problem("cannot compare the schema with the applied migrations: " + error);

@@ -72,6 +72,9 @@ void register_drift(Args& a, CLI::App& app) {
   a.drift_cmd->add_option("--emit-migration", a.drift.emit_migration,
                           "Write a migration capturing the differences: a folder (next file of the layout) or a file path; "
                           "never overwrites");
+  a.drift_cmd->add_flag("--with-pending", a.drift.with_pending,
+                        "Differences the pending files account for (a captured hotfix not yet applied) are not drift, "
+                        "as apply judges them (for a CI check before apply)");
   a.drift_cmd->footer(
       "Exit codes: 0 no drift, 1 drift found, 2 usage/config (an existing --emit-migration file included), "
       "5 connection/authentication or the catalog could not be read.");

@@ -687,6 +687,38 @@ std::string DriftItem::message() const {
   return one_line(head + ": " + what + expected + " in migrations, " + actual + " in database");
 }
 
+bool discount_pending(Connection& conn, const LocalSet& local, const History& history,
+                      const std::vector<const LocalMigration*>& pending, const std::string& history_schema,
+                      DriftReport& report, size_t& explained, std::string& error) {
+  explained = 0;
+  if (report.items.empty() || pending.empty()) return true;
+  History with_pending = history;
+  for (const auto* m : pending) {
+    HistoryRow r;
+    r.version = m->version;
+    r.name = m->name;
+    r.file = m->file;
+    r.checksum = m->checksum;
+    r.tx_mode = to_string(m->tx_mode);
+    r.status = "applied";
+    with_pending.rows.push_back(r);
+  }
+  DriftReport after;
+  if (!compute_drift(conn, local, with_pending, history_schema, after, error)) return false;
+  auto subject = [](const DriftItem& i) {
+    return i.object_type + "|" + i.object + "|" + i.table + "|" + i.attribute.substr(0, i.attribute.find(':'));
+  };
+  std::set<std::string> remaining;
+  for (const auto& item : after.items) remaining.insert(subject(item));
+  std::vector<DriftItem> kept;
+  for (auto& item : report.items) {
+    if (remaining.count(subject(item))) kept.push_back(std::move(item));
+    else ++explained;
+  }
+  report.items = std::move(kept);
+  return true;
+}
+
 bool compute_drift(Connection& conn, const LocalSet& local, const History& history, const std::string& history_schema,
                    DriftReport& out, std::string& error) {
   auto started = std::chrono::steady_clock::now();

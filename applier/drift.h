@@ -48,6 +48,15 @@ struct DriftReport {
 bool compute_drift(Connection& conn, const LocalSet& local, const History& history, const std::string& history_schema,
                    DriftReport& out, std::string& error);
 
+// Differences the pending files account for are not drift: a captured hotfix (`pgsafe drift
+// --emit-migration`) that is pending makes the files agree with the database. Removes from
+// `report` every difference that is gone with `pending` counted as applied too, matched by object
+// (a pending `ADD COLUMN IF NOT EXISTS c bigint` turns a hand-made `c integer` from extra into
+// different, and PostgreSQL would skip it: still drift). `explained` counts what was removed.
+bool discount_pending(Connection& conn, const LocalSet& local, const History& history,
+                      const std::vector<const LocalMigration*>& pending, const std::string& history_schema,
+                      DriftReport& report, size_t& explained, std::string& error);
+
 nlohmann::json drift_to_json(const DriftReport& report);
 
 }  // namespace pgsafe::applier

@@ -172,6 +172,22 @@ int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err) {
   } else if (!compute_drift(conn, local, history, opts.history_schema, report, error)) {
     print_error(err, error);
     return exit_code::kConnection;
+  } else if (opts.with_pending && report.history_used) {
+    std::set<std::string> applied;
+    for (const auto& row : history.rows)
+      if (row.status == "applied" || row.status == "baseline") applied.insert(row.version);
+    std::vector<const LocalMigration*> pending;
+    for (const auto& m : local.migrations)
+      if (!applied.count(m.version)) pending.push_back(&m);
+    size_t explained = 0;
+    if (!discount_pending(conn, local, history, pending, opts.history_schema, report, explained, error)) {
+      print_error(err, error);
+      return exit_code::kConnection;
+    }
+    if (explained)
+      report.note += std::string(report.note.empty() ? "" : "; ") + "the " + std::to_string(pending.size()) +
+                     " pending file(s) account for " + std::to_string(explained) +
+                     " difference(s) (a captured change that apply will run)";
   }
   conn.exec("ROLLBACK");
 

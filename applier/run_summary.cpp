@@ -4,6 +4,7 @@
 #include "reporters/markdown_util.h"
 
 #include <algorithm>
+#include <set>
 #include <ostream>
 #include <string_view>
 
@@ -126,8 +127,13 @@ void write_failure(std::ostream& out, const json& m) {
   bool rolled_back = str(m, "tx_mode") == "transaction";
   if (rolled_back)
     out << "- The file ran in a transaction and was rolled back: nothing of it is applied, and later files did not run.\n"
-           "\n**Fix forward:** the file was never applied here, so correct it (or add a migration before it that "
-           "makes it succeed), run it against staging, and deploy again. No repair is needed.\n";
+           "\n**Fix forward:** no repair is needed here. If the file already ran on an earlier environment "
+           "(staging), do not edit it there or here: its checksum is recorded. Add a new migration after it that "
+           "makes it succeed (clean the data it tripped on) or replaces it, and deploy again. If it never ran "
+           "anywhere, correct the file itself.\n";
+  else if (str(m, "status") == "interrupted")
+    out << "- pgsafe stopped while this file ran without a transaction: how far it got is not known here "
+           "(`pgsafe status` shows it), and the migration stays marked until it is repaired.\n";
   else
     out << "- The file ran without a transaction: what ran before the failing statement stays applied, and pgsafe "
            "keeps the migration marked until it is repaired (`pgsafe status` shows it).\n";
@@ -166,11 +172,17 @@ void write_run_markdown(std::ostream& out, const json& doc, const SummaryContext
     if (m.contains("error") && m["error"].is_object() && !m["error"].empty()) write_failure(out, m);
 
   const json problems = doc.value("problems", json::array());
-  bool failed_file = false;
-  for (const auto& m : doc.value("migrations", json::array())) failed_file |= m.contains("error") && m["error"].is_object();
-  if (!problems.empty() && !failed_file) {
+  // A failed file's error is shown above; other problems (a file that ran but could not be
+  // recorded, a lost lock) are listed too.
+  std::set<std::string> shown;
+  for (const auto& m : doc.value("migrations", json::array()))
+    if (m.contains("error") && m["error"].is_object()) shown.insert(str(m["error"], "message"));
+  json other = json::array();
+  for (const auto& p : problems)
+    if (!shown.count(str(p, "message"))) other.push_back(p);
+  if (!other.empty()) {
     out << "**Problems**\n\n";
-    for (const auto& p : problems) {
+    for (const auto& p : other) {
       out << "- " << markdown_with_code(str(p, "message"));
       if (!str(p, "fix").empty()) out << "  \n  Fix: " << markdown_with_code(str(p, "fix"));
       out << "\n";

@@ -122,6 +122,26 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
     return exit_code::kUsage;
   }
 
+  // GitHub reads workflows only at the repository's root. Run from a project inside a larger
+  // repository (a monorepo), the workflows go to the root, their path filters name the project's
+  // folder from there, and the Action runs in the project (working-directory).
+  std::string project = ".";
+  fs::path workflows_root = ".";
+  if (fs::path top; git::repository_above(fs::current_path(ec), &top) && !top.empty()) {
+    fs::path here = fs::weakly_canonical(fs::current_path(ec), ec);
+    std::string rel_here = here.lexically_relative(fs::weakly_canonical(top, ec)).generic_string();
+    if (!rel_here.empty() && rel_here != ".") {
+      if (!safe_name(rel_here)) {
+        err << "pgsafe: error: this project's folder in its repository, '" << rel_here
+            << "', is not a name the workflows can hold as it stands\n";
+        return exit_code::kUsage;
+      }
+      project = rel_here;
+      workflows_root = top;
+    }
+  }
+  const std::string filter_dir = project == "." ? dir : project + "/" + dir;
+
   std::vector<Planned> files;
   if (!cfg_path) {
     std::string toml =
@@ -133,9 +153,15 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (args.ci) {
     for (const auto& [name, text] : embedded_ci_templates()) {
-      std::string content = replace_all(text, kTemplateDir, dir);
+      std::string content = replace_all(text, std::string("\"") + kTemplateDir + "/**\"", "\"" + filter_dir + "/**\"");
+      if (project != ".") content = replace_all(content, "\".pgsafe.toml\"", "\"" + project + "/.pgsafe.toml\"");
+      content = replace_all(content, kTemplateDir, dir);
+      content = replace_all(content, "working-directory: .\n", "working-directory: " + project + "\n");
       content = replace_all(content, kTemplateBranch, "branches: [" + branch + "]");
-      files.push_back({".github/workflows/" + name, content});
+      content = replace_all(content, "'refs/heads/main'", "'refs/heads/" + branch + "'");
+      content = replace_all(content, "by hand from main", "by hand from " + branch);
+      content = replace_all(content, "        default: main\n", "        default: " + branch + "\n");
+      files.push_back({(workflows_root / ".github/workflows" / name).lexically_normal().generic_string(), content});
     }
   }
 
@@ -191,7 +217,8 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
         << "     schema and pgsafe's history, for the plan (docs/ci.md has the SQL).\n"
         << "  4. On Supabase, use the direct or session-pooler URL (port 5432), not the transaction pooler (6543):\n"
         << "     pgsafe holds a session lock and runs CREATE INDEX CONCURRENTLY outside a transaction.\n"
-        << "  5. git add .github/workflows" << (cfg_path ? "" : " .pgsafe.toml") << " && git commit\n";
+        << "  5. git add " << (workflows_root / ".github/workflows").lexically_normal().generic_string()
+        << (cfg_path ? "" : " .pgsafe.toml") << " && git commit\n";
   }
   return exit_code::kOk;
 }

@@ -584,9 +584,10 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
                                            std::getenv("NO_COLOR") == nullptr);
   ropts.sarif_include_suppressed = args.sarif_include_suppressed;
   ropts.sarif_root = cwd.generic_string();
-  // Code scanning, GitLab and markdown links want paths relative to the repository, whichever
-  // folder pgsafe runs in.
-  if (uses(report::Format::Sarif) || uses(report::Format::Gitlab) || uses(report::Format::Markdown))
+  // Code scanning, annotations, GitLab and markdown links want paths relative to the repository,
+  // whichever folder pgsafe runs in.
+  if (uses(report::Format::Sarif) || uses(report::Format::Github) || uses(report::Format::Gitlab) ||
+      uses(report::Format::Markdown))
     ropts.sarif_source_root = report::sarif_source_root(result.linted_paths, ropts.sarif_root);
   ropts.link_base = args.link_base ? *args.link_base : github_link_base();
   // The markdown report lists the tables each linted file touches: the plan says so, and the

@@ -2,6 +2,7 @@
 // the finding's message and a link to the rule's page (not the help paragraph).
 #include <algorithm>
 
+#include "reporters/finding_id.h"
 #include "reporters/format_util.h"
 #include "reporters/reporter.h"
 
@@ -53,7 +54,12 @@ void write_github(std::ostream& out, const ReportInput& in, const ReportOptions&
     // A suppressed finding was accepted on purpose; annotating it would nag on every run.
     if (d.suppression) continue;
     const Range& r = d.range;
-    std::string file = util::relative_to_root(d.file, opts.sarif_root).path;
+    // GitHub places an annotation by its path from the repository's root, whichever folder
+    // pgsafe ran in (a project inside a larger repository).
+    // A file outside the repository (no annotation can point at it) keeps its path as given.
+    SourcePath in_repo = source_path(d.file, opts);
+    std::string file = in_repo.relative && !in_repo.path.starts_with("../") ? in_repo.path
+                                                                            : util::relative_to_root(d.file, opts.sarif_root).path;
     out << "::" << command_of(d.severity) << " file=" << escape_property(file) << ",line=" << r.start.line
         << ",endLine=" << std::max(r.end.line, r.start.line);
     // GitHub honours columns only on single-line annotations and reads endColumn as the last

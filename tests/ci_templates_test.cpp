@@ -152,6 +152,26 @@ TEST_CASE("ci templates: pgsafe init --ci github fits them to the project and ne
   CHECK(read_file(dir + "/.github/workflows/pgsafe-staging.yml").find("command: apply") != std::string::npos);
   CHECK(fs::exists(dir + "/.github/workflows/pgsafe-emergency.yml"));
 
+  // A project inside a larger repository: the workflows go to the repository's root, their path
+  // filters name the project's folder from there, and the Action runs in the project.
+  std::string mono = temp_dir("init-mono");
+  git(mono, {"init", "-q", "-b", "main"});
+  fs::create_directories(mono + "/apps/web/supabase/migrations");
+  r = run_command({PGSAFE_BINARY, "init", "--ci", "github", "--branch", "main"}, "", mono + "/apps/web");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(fs::exists(mono + "/apps/web/.pgsafe.toml"));
+  CHECK_FALSE(fs::exists(mono + "/apps/web/.github"));
+  std::string pr = read_file(mono + "/.github/workflows/pgsafe-pull-request.yml");
+  CHECK(pr.find("\"apps/web/supabase/migrations/**\"") != std::string::npos);
+  CHECK(pr.find("\"apps/web/.pgsafe.toml\"") != std::string::npos);
+  CHECK(pr.find("working-directory: apps/web\n") != std::string::npos);
+  CHECK(pr.find("migrations-dir: supabase/migrations\n") != std::string::npos);
+  std::string prod = read_file(mono + "/.github/workflows/pgsafe-production.yml");
+  CHECK(prod.find("working-directory: .\n") == std::string::npos);
+  CHECK(prod.find("workflows: [\"pgsafe: staging\"]") != std::string::npos);
+  require_valid(mono + "/.github/workflows/pgsafe-pull-request.yml");
+
   // Refusals: exit 2, nothing written.
   std::string empty = temp_dir("init-none");
   CHECK(run_command({PGSAFE_BINARY, "init", "--ci", "github"}, "", empty).exit_code == 2);  // no migrations folder

@@ -216,9 +216,16 @@ TEST_CASE("ci: pull request: only the changed migration is judged, with annotati
   CHECK(docs.result() == "success");
   CHECK(docs.step("pgsafe")["outputs"]["files"] == "0");
   CHECK(docs.summary().find("changes no migration") != std::string::npos);
-  // It looks for an earlier comment to update (there is none) and posts nothing.
+  // It looks for an earlier comment to update (there is none of its own) and posts nothing.
+  int looked = 0;
   for (const auto& q : api.requests())
-    if (q["path"].get<std::string>().find("/issues/8/") != std::string::npos) CHECK(q["method"] == "GET");
+    if (q["path"].get<std::string>().find("/issues/8/") != std::string::npos) {
+      CHECK(q["method"] == "GET");
+      ++looked;
+    }
+  CHECK(looked >= 1);
+  // A person's comment that imitates the marker was never touched.
+  for (const auto& q : api.requests()) CHECK(q["path"] != "/repos/acme/app/issues/comments/1");
 }
 
 TEST_CASE("ci: merge to main reaches staging; production applies only the plan a reviewer approved; a failure says how to recover",
@@ -237,13 +244,14 @@ TEST_CASE("ci: merge to main reaches staging; production applies only the plan a
   exec(prod, "SET ROLE " + std::string(kUser) + "; CREATE SCHEMA IF NOT EXISTS pgsafe; GRANT USAGE ON SCHEMA pgsafe TO " +
                  reader + "; ALTER DEFAULT PRIVILEGES IN SCHEMA pgsafe GRANT SELECT ON TABLES TO " + reader);
   ApiStub api("alice");
-  Json secrets = {{"STAGING_DATABASE_URL", url(staging)},
-                  {"PRODUCTION_DATABASE_URL", url(prod)},
-                  {"PRODUCTION_READONLY_DATABASE_URL", role_url(reader, "readpw", prod)}};
+  // As GitHub keeps them: the environments' secrets are seen only by their jobs.
+  Json secrets = {{"PRODUCTION_READONLY_DATABASE_URL", role_url(reader, "readpw", prod)}};
+  Json env_secrets = {{"staging", {{"STAGING_DATABASE_URL", url(staging)}}},
+                      {"production", {{"PRODUCTION_DATABASE_URL", url(prod)}}}};
 
   // Merge to main: drift check, then apply to staging.
   JobRun stage = run_job(repo, "pgsafe-staging.yml", "apply",
-                         {{"event_name", "push"}, {"secrets", secrets}, {"github", {{"sha", round1}, {"api_url", api.url}}}});
+                         {{"event_name", "push"}, {"secrets", secrets}, {"environment_secrets", env_secrets}, {"github", {{"sha", round1}, {"api_url", api.url}}}});
   INFO(stage.log);
   REQUIRE(stage.result() == "success");
   CHECK(stage.step("Drift check")["outputs"]["drift"] == "false");
@@ -255,6 +263,7 @@ TEST_CASE("ci: merge to main reaches staging; production applies only the plan a
   Json prod_event = {{"event_name", "workflow_run"},
                      {"event", {{"workflow_run", {{"conclusion", "success"}, {"head_sha", round1}}}}},
                      {"secrets", secrets},
+                     {"environment_secrets", env_secrets},
                      {"github", {{"sha", "0000000000000000000000000000000000000000"}, {"api_url", api.url}}}};
   JobRun plan = run_job(repo, "pgsafe-production.yml", "plan", prod_event);
   INFO(plan.log);
@@ -293,7 +302,7 @@ TEST_CASE("ci: merge to main reaches staging; production applies only the plan a
            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS accounts_email_key ON accounts (email);\n");
   std::string round2 = repo.commit("unique email");
   stage = run_job(repo, "pgsafe-staging.yml", "apply",
-                  {{"event_name", "push"}, {"secrets", secrets}, {"github", {{"sha", round2}, {"api_url", api.url}}}});
+                  {{"event_name", "push"}, {"secrets", secrets}, {"environment_secrets", env_secrets}, {"github", {{"sha", round2}, {"api_url", api.url}}}});
   REQUIRE(stage.result() == "success");
 
   // The old approval does not cover the new file: refused, nothing applied.
@@ -336,7 +345,7 @@ TEST_CASE("ci: the emergency workflow applies a hotfix without a plan approval a
   Repo repo = make_repo("ci-emergency");
   std::string prod = create_database("ci_emergency");
   ApiStub api("alice");
-  Json secrets = {{"PRODUCTION_DATABASE_URL", url(prod)}};
+  Json env_secrets = {{"production", {{"PRODUCTION_DATABASE_URL", url(prod)}}}};
   // Production is tagged and up to date.
   ProcessResult first = run_command({PGSAFE_BINARY, "plan", "--db", url(prod), "--format", "json"}, "", repo.dir);
   REQUIRE(first.exit_code == 0);
@@ -351,7 +360,7 @@ TEST_CASE("ci: the emergency workflow applies a hotfix without a plan approval a
   JobRun run = run_job(repo, "pgsafe-emergency.yml", "apply",
                        {{"event_name", "workflow_dispatch"},
                         {"inputs", {{"reason", "accounts must be disabled now"}, {"ref", fix}}},
-                        {"secrets", secrets},
+                        {"environment_secrets", env_secrets},
                         {"github", {{"sha", fix}, {"actor", "bob"}, {"run_id", "4242"}, {"api_url", api.url}}}});
   INFO(run.log);
   REQUIRE(run.result() == "success");
@@ -359,4 +368,65 @@ TEST_CASE("ci: the emergency workflow applies a hotfix without a plan approval a
   CHECK(scalar(prod, "SELECT reason FROM pgsafe.pgsafe_migration_events WHERE kind = 'emergency'") ==
         "accounts must be disabled now (started by bob, run 4242)");
   CHECK(run.summary().find("Emergency run without approval") != std::string::npos);
+}
+
+TEST_CASE("ci: a hand-made change on staging stops the deploy; captured as a migration, it deploys", "[ci]") {
+  Repo repo = make_repo("ci-hotfix");
+  std::string staging = create_database("ci_hotfix");
+  Json env_secrets = {{"staging", {{"STAGING_DATABASE_URL", url(staging)}}}};
+  auto deploy = [&] {
+    return run_job(repo, "pgsafe-staging.yml", "apply",
+                   {{"event_name", "push"}, {"environment_secrets", env_secrets}, {"github", {{"sha", repo.head()}}}});
+  };
+  REQUIRE(deploy().result() == "success");
+  exec(staging, "ALTER TABLE accounts ADD COLUMN note text");  // a fix made in the dashboard
+  repo.add("20260102000000_plan.sql", "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS plan text;\n");
+  repo.commit("plan");
+  JobRun blocked = deploy();
+  INFO(blocked.log);
+  CHECK(blocked.result() == "failure");
+  CHECK(blocked.step("Drift check")["outputs"]["drift"] == "true");
+  CHECK(blocked.step("Apply")["outcome"] == "skipped");
+  CHECK(blocked.summary().find("drift --emit-migration") != std::string::npos);
+  CHECK(scalar(staging, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'plan'") == "0");
+  // Captured as code and merged: the pending capture accounts for the difference, so the drift
+  // check passes and apply runs both files.
+  ProcessResult capture = run_command({PGSAFE_BINARY, "drift", "--db", url(staging), "--emit-migration", "migrations"}, "", repo.dir);
+  INFO(capture.out << capture.err);
+  REQUIRE(capture.exit_code == 1);
+  repo.commit("capture the dashboard change");
+  JobRun fixed = deploy();
+  INFO(fixed.log);
+  CHECK(fixed.result() == "success");
+  CHECK(fixed.step("Drift check")["outputs"]["drift"] == "false");
+  CHECK(fixed.step("Apply")["outputs"]["applied"] == "2");
+}
+
+TEST_CASE("ci: a project inside a larger repository: only its changed files, annotations placed from the repository root", "[ci]") {
+  std::string root = temp_dir("ci-mono");
+  git(root, {"init", "-q", "-b", "main"});
+  write_file(root + "/.gitignore", "pgsafe.sarif\n");
+  fs::create_directories(root + "/apps/web/migrations");
+  write_file(root + "/apps/web/migrations/20260101000000_accounts.sql",
+             "CREATE TABLE IF NOT EXISTS accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n");
+  REQUIRE(run_command({PGSAFE_BINARY, "init", "--ci", "github", "--branch", "main"}, "", root + "/apps/web").exit_code == 0);
+  Repo repo{root};
+  std::string base = repo.commit("init");
+  git(root, {"checkout", "-q", "-b", "feature"});
+  write_file(root + "/apps/web/migrations/20260102000000_invoices.sql",
+             "CREATE TABLE IF NOT EXISTS invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+             "  account_id bigint NOT NULL REFERENCES accounts (id));\n");
+  write_file(root + "/other.sql", "DROP TABLE everything;\n");  // outside the project: not linted
+  std::string head = repo.commit("invoices");
+  JobRun run = run_job(repo, "pgsafe-pull-request.yml", "lint",
+                       {{"event_name", "pull_request"},
+                        {"event", {{"pull_request", {{"number", 3}, {"base", {{"sha", base}}}}}}},
+                        {"github", {{"sha", head}, {"api_url", "http://127.0.0.1:9"}}}});
+  INFO(run.log);
+  const Json& lint = run.step("pgsafe");
+  CHECK(lint["outputs"]["files"] == "1");
+  CHECK(lint["outputs"]["warnings"] == "1");
+  CHECK(run.log.find("::warning file=apps/web/migrations/20260102000000_invoices.sql,line=2") != std::string::npos);
+  CHECK(lint["outputs"]["sarif-file"] == fs::weakly_canonical(root).string() + "/apps/web/pgsafe.sarif");
+  CHECK(run.step("Upload to code scanning")["outcome"] == "success");
 }

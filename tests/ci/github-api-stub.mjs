@@ -11,6 +11,8 @@ import { appendFileSync, writeFileSync } from "node:fs";
 
 const [portFile, logFile, approver = "alice"] = process.argv.slice(2);
 const comments = new Map(); // id -> {id, body, user}
+// A comment a person posted that imitates the report's marker: the Action must leave it alone.
+comments.set(1, { id: 1, body: "<!-- pgsafe:lint-report -->\nnot the report", user: { login: "mallory", type: "User" } });
 let nextId = 1000;
 let idle;
 const resetIdle = () => {

@@ -5,7 +5,9 @@
 //   node tests/ci/run-workflow.mjs --workflow FILE --job NAME --workspace DIR --context FILE.json
 //                                  [--action-root DIR]
 //
-// The context file gives what GitHub would: event_name, event (the payload), secrets, inputs,
+// The context file gives what GitHub would: event_name, event (the payload), secrets (the
+// repository's), environment_secrets ({environment: {...}}: seen only by a job in that
+// environment), inputs,
 // needs ({job: {result, outputs}}), vars, env (the runner's environment, e.g. PATH and
 // PGSAFE_BIN_DIR), github (overrides: sha, actor, run_id, api_url, ...).
 //
@@ -185,7 +187,8 @@ export function evaluate(src, ctx) {
 // "text ${{ expr }} text" -> string; a value that is only "${{ expr }}" keeps its type.
 export function interpolate(value, ctx) {
   if (typeof value !== "string") return value;
-  const whole = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/.exec(value);
+  // Only a value that is exactly one expression keeps its type ("${{ a }}-${{ b }}" is text).
+  const whole = /^\s*\$\{\{((?:(?!\}\})[\s\S])*)\}\}\s*$/.exec(value);
   if (whole) return evaluate(whole[1], ctx);
   return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, e) => toText(evaluate(e, ctx)));
 }
@@ -297,7 +300,8 @@ class Runner {
     return {
       github: this.github,
       env: { ...(this.context.env_context || {}), ...this.workflowEnv, ...this.jobEnv, ...(extra.env || {}) },
-      secrets: this.context.secrets || {},
+      // Repository secrets, and an environment's own only in a job that names that environment.
+      secrets: { ...(this.context.secrets || {}), ...((this.context.environment_secrets || {})[this.environment] || {}) },
       vars: this.context.vars || {},
       inputs: extra.inputs ?? this.context.inputs ?? {},
       needs: this.context.needs || {},
@@ -427,6 +431,7 @@ class Runner {
     const job = workflow.jobs?.[jobName];
     if (!job) throw new Error(`no job '${jobName}'`);
     this.deadline = Date.now() + (job["timeout-minutes"] ?? 360) * 60000;
+    this.environment = typeof job.environment === "object" ? job.environment?.name : job.environment;
     this.workflowEnv = {};
     const wctx = { status: "success", contexts: this.contexts({}) };
     for (const [k, v] of Object.entries(workflow.env || {})) this.workflowEnv[k] = toText(interpolate(v, wctx));
