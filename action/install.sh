@@ -73,7 +73,8 @@ resolve() {
                  -type f ! -name '*.md' -print0 2>/dev/null | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
       version=source-$digest
       dir=$base/source-$digest
-      key=pgsafe-source-$digest-${RUNNER_OS:-$(uname -s)}-${RUNNER_ARCH:-$(uname -m)}
+      # The runner image too (ImageOS, e.g. ubuntu24): a build links the image's libraries.
+      key=pgsafe-source-$digest-${ImageOS:-${RUNNER_OS:-$(uname -s)}}-${RUNNER_ARCH:-$(uname -m)}
     fi
   fi
   {

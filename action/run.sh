@@ -92,6 +92,10 @@ run_lint() {
   [ -n "${INPUT_MIGRATIONS_DIR:-}" ] && args+=(--migrations-dir "$INPUT_MIGRATIONS_DIR")
   local json=$work/lint.json sarif=${INPUT_SARIF_FILE:-}
   args+=(--report "json=$json" --report "markdown=$report")
+  # Links to the pull request's head commit: GITHUB_SHA is a temporary merge commit there.
+  if [ -n "${PGSAFE_HEAD_SHA:-}" ] && [ -n "${GITHUB_REPOSITORY:-}" ]; then
+    args+=(--link-base "${GITHUB_SERVER_URL:-https://github.com}/$GITHUB_REPOSITORY/blob/$PGSAFE_HEAD_SHA")
+  fi
   [ -n "$sarif" ] && args+=(--report "sarif=$sarif")
 
   local paths=()
@@ -119,8 +123,20 @@ run_lint() {
 
   # The whole set: the folder given (alone, --migrations-dir would only be history).
   [ "${#paths[@]}" -eq 0 ] && [ -n "${INPUT_MIGRATIONS_DIR:-}" ] && paths=("$INPUT_MIGRATIONS_DIR")
-  "$PGSAFE" "${args[@]}" "${extra[@]}" -- "${paths[@]}"
+  local errors_file=$work/lint.stderr
+  "$PGSAFE" "${args[@]}" "${extra[@]}" -- "${paths[@]}" 2> >(tee "$errors_file" >&2)
   local code=$?
+  wait  # for tee
+  if [ "$code" = 2 ] && [ -s "$json" ]; then
+    # Some files could not be checked (unreadable, not UTF-8, ...): the reports only hold the
+    # others, so the summary and the comment must not read as "no findings".
+    {
+      printf '### ⛔ pgsafe could not check every file (exit 2)\n\n<pre>\n'
+      grep -E '^pgsafe: (error|warning)' "$errors_file" | head -20 | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'
+      printf '</pre>\n\n'
+      cat "$report"
+    } > "$report.new" && mv "$report.new" "$report"
+  fi
   set_output exit-code "$code"
   if [ ! -s "$json" ]; then
     # pgsafe stopped before reporting (a usage or input error it printed).
@@ -136,7 +152,8 @@ run_lint() {
   files=$(json_get "$json" 'd.summary.files')
   set_output errors "$errors"; set_output warnings "$warnings"; set_output infos "$infos"
   set_output suppressed "$suppressed"; set_output files "$files"
-  set_output findings "$((errors + warnings + infos))"
+  # An unchecked file counts, so the pull request gets a comment about it.
+  set_output findings "$((errors + warnings + infos + (code == 2 ? 1 : 0)))"
   set_output report-file "$report"
   # Absolute: upload-sarif resolves a relative path from the workspace, not working-directory.
   if [ -n "$sarif" ] && [ -s "$sarif" ]; then

@@ -141,6 +141,14 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
     }
   }
   const std::string filter_dir = project == "." ? dir : project + "/" + dir;
+  // The config the workflows watch, from the repository's root: the one found (it may be in a
+  // folder above), else the one init writes here.
+  std::string config_filter = project == "." ? ".pgsafe.toml" : project + "/.pgsafe.toml";
+  if (cfg_path) {
+    fs::path top = workflows_root == "." ? fs::current_path(ec) : workflows_root;
+    std::string rel = fs::weakly_canonical(*cfg_path, ec).lexically_relative(fs::weakly_canonical(top, ec)).generic_string();
+    if (!rel.empty() && !rel.starts_with("..") && safe_name(rel)) config_filter = rel;
+  }
 
   std::vector<Planned> files;
   if (!cfg_path) {
@@ -153,8 +161,9 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (args.ci) {
     for (const auto& [name, text] : embedded_ci_templates()) {
-      std::string content = replace_all(text, std::string("\"") + kTemplateDir + "/**\"", "\"" + filter_dir + "/**\"");
-      if (project != ".") content = replace_all(content, "\".pgsafe.toml\"", "\"" + project + "/.pgsafe.toml\"");
+      std::string content = replace_all(text, "\r\n", "\n");  // a checkout with CRLF line ends
+      content = replace_all(content, std::string("\"") + kTemplateDir + "/**\"", "\"" + filter_dir + "/**\"");
+      if (config_filter != ".pgsafe.toml") content = replace_all(content, "\".pgsafe.toml\"", "\"" + config_filter + "\"");
       content = replace_all(content, kTemplateDir, dir);
       content = replace_all(content, "working-directory: .\n", "working-directory: " + project + "\n");
       content = replace_all(content, kTemplateBranch, "branches: [" + branch + "]");

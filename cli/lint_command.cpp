@@ -232,7 +232,12 @@ bool parse_reports(const std::vector<std::string>& values, std::vector<ExtraRepo
 bool write_report_file(const std::string& path, const std::string& content, std::string& why) {
   std::error_code ec;
   auto st = fs::status(path, ec);
-  if (!ec && fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st)) {
+  // A device or pipe, or a symbolic link (/dev/stdout is one, and may point at a file the shell
+  // redirected to): written in place. Replacing it with a new file would swap the link itself
+  // for a regular file.
+  auto link = fs::symlink_status(path, ec);
+  bool in_place = !ec && fs::exists(link) && (fs::is_symlink(link) || (!fs::is_regular_file(st) && !fs::is_directory(st)));
+  if (in_place) {
     errno = 0;
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (f) f.write(content.data(), static_cast<std::streamsize>(content.size()));
@@ -388,6 +393,30 @@ int run_lint(const LintArgs& args, std::istream& in, std::ostream& out, std::ost
   if (!derrors.empty()) {
     print_input_errors(derrors, err);
     return exit_code::kUsage;
+  }
+  if (uses_stdin && args.fix && !extra_reports.empty()) {
+    err << "pgsafe: error: --report does not go with --fix on stdin: the fixed text is what goes to stdout\n";
+    return exit_code::kUsage;
+  }
+  // A report never replaces one of pgsafe's inputs: a migration (history included), the config,
+  // or a baseline.
+  {
+    auto same = [](const std::string& a, const std::string& b) {
+      std::error_code ec;
+      return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+    };
+    std::vector<std::string> inputs;
+    for (const auto& f : set.files) inputs.push_back(f.path);
+    if (!opts.config.path.empty()) inputs.push_back(opts.config.path);
+    if (args.baseline) inputs.push_back(*args.baseline);
+    if (args.write_baseline) inputs.push_back(*args.write_baseline);
+    for (const auto& r : extra_reports)
+      for (const auto& input : inputs)
+        if (same(r.path, input)) {
+          err << "pgsafe: error: --report " << r.path << " would overwrite " << input
+              << ", one of pgsafe's inputs: choose another file\n";
+          return exit_code::kUsage;
+        }
   }
   if (uses_stdin) {
     std::ostringstream ss;

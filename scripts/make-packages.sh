@@ -112,7 +112,7 @@ Description: safety linter and careful applier for PostgreSQL migrations
  replays the whole migration set into a schema catalog, so it flags what a
  per-file check cannot: data loss, lock-heavy and table-rewriting operations,
  unindexed foreign keys, tables without row-level security, unsafe functions
- and views. Output as text, JSON, SARIF or GitHub annotations.
+ and views. Output as text, JSON, SARIF, GitHub annotations, markdown or GitLab Code Quality.
  .
  pgsafe-apply applies only migrations that pass, each once, in order and in a
  transaction, with checksums, an audit trail and drift detection; the pgsafe

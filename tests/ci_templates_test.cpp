@@ -171,6 +171,15 @@ TEST_CASE("ci templates: pgsafe init --ci github fits them to the project and ne
   CHECK(prod.find("working-directory: .\n") == std::string::npos);
   CHECK(prod.find("workflows: [\"pgsafe: staging\"]") != std::string::npos);
   require_valid(mono + "/.github/workflows/pgsafe-pull-request.yml");
+  // The config found in a folder above: the workflows watch that file.
+  std::string deep = temp_dir("init-deep");
+  git(deep, {"init", "-q", "-b", "main"});
+  fs::create_directories(deep + "/app/db/migrations");
+  write_file(deep + "/app/.pgsafe.toml", "migrations_dir = \"db/migrations\"\n");
+  r = run_command({PGSAFE_BINARY, "init", "--ci", "github", "--branch", "main", "--dir", "migrations"}, "", deep + "/app/db");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(deep + "/.github/workflows/pgsafe-pull-request.yml").find("\"app/.pgsafe.toml\"") != std::string::npos);
 
   // Refusals: exit 2, nothing written.
   std::string empty = temp_dir("init-none");
@@ -258,4 +267,23 @@ TEST_CASE("ci action: the install step takes a release tarball only when it matc
   CHECK(kv["kind"] == "source");
   CHECK(std::regex_match(kv["cache-key"], std::regex("pgsafe-source-[0-9a-f]{16}-Linux-X64")));
   CHECK(run_install("resolve", cache, out3, {{"PGSAFE_VERSION", "latest"}}).exit_code == 2);
+}
+
+TEST_CASE("ci action: a file pgsafe cannot read never turns into a clean report", "[ci]") {
+  std::string dir = temp_dir("action-unreadable");
+  write_file(dir + "/m/001_a.sql", "CREATE TABLE t (id int);\n");
+  write_file(dir + "/m/002_b.sql", "\xff\xfe not text\n");
+  std::string bin = fs::path(PGSAFE_BINARY).parent_path().string();
+  ProcessResult r = run_command({"env", "GITHUB_OUTPUT=" + dir + "/out", "GITHUB_STEP_SUMMARY=" + dir + "/summary",
+                                 "INPUT_MIGRATIONS_DIR=m", "INPUT_SARIF_FILE=", "PATH=" + bin + ":" + std::getenv("PATH"),
+                                 "bash", source_dir() + "/action/run.sh"},
+                                "", dir, 120);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 2);
+  auto kv = key_values(dir + "/out");
+  CHECK(kv["exit-code"] == "2");
+  CHECK(std::stoi(kv["findings"]) >= 1);  // so the pull request gets a comment about it
+  std::string summary = read_file(dir + "/summary");
+  CHECK(summary.starts_with("### ⛔ pgsafe could not check every file (exit 2)"));
+  CHECK(summary.find("m/002_b.sql:1:1: not valid UTF-8") != std::string::npos);
 }

@@ -35,7 +35,7 @@ same() {  # same ARGS...: both binaries, same stdout, stderr and exit code
   [ -s "$work/dyn.out" ] || [ -s "$work/dyn.err" ] || fail "pgsafe $* printed nothing: the comparison proves nothing"
   last_code=$a
 }
-for format in text concise json sarif github; do
+for format in text concise json sarif github markdown gitlab; do
   same lint --no-cache --color never --format "$format" migrations
   [ "$last_code" = 1 ] || fail "lint --format $format migrations exited $last_code, expected 1 (findings)"
 done

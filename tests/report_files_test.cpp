@@ -98,6 +98,23 @@ TEST_CASE("--report refuses bad values before linting, and says which path could
   refused({"--report", "json=out/r.json", "--diff"}, "--report writes lint reports, and --diff reports none");
   refused({"--report", "json=out/r.json", "--write-baseline", "out/b.json"}, "and --write-baseline reports none");
 
+  // A report never replaces one of pgsafe's inputs, and the migration is left as it was.
+  for (const auto& e : fs::directory_iterator(dir + "/migrations")) {
+    std::string before = read_file(e.path().string());
+    refused({"--report", "json=" + e.path().string()}, "one of pgsafe's inputs");
+    CHECK(read_file(e.path().string()) == before);
+    break;
+  }
+
+  // A report path that is a symbolic link (/dev/stdout is one) is written through, never
+  // replaced by a regular file.
+  fs::create_directories(dir + "/out");
+  fs::create_symlink(dir + "/out/target.json", dir + "/out/link.json");
+  ProcessResult linked = lint(dir, {"--format", "concise", "--report", "json=out/link.json"});
+  CHECK(linked.exit_code == 1);
+  CHECK(fs::is_symlink(dir + "/out/link.json"));
+  CHECK(read_file(dir + "/out/target.json").find("\"diagnostics\"") != std::string::npos);
+
   // A write that fails after linting: the stdout report is still printed, the exit code is 2.
   if (fs::exists("/dev/full")) {
     ProcessResult full = lint(dir, {"--format", "concise", "--report", "json=/dev/full", "--report", "sarif=out/ok.sarif"});

@@ -18,7 +18,7 @@
 // `working-directory`, workflow/job/step `env`, job `outputs`, and composite actions (this
 // repository's action.yml, for `uses: pgsafe/pgsafe@...` or `uses: ./`) with their inputs,
 // defaults and outputs. Other actions: actions/checkout checks out `with.ref` in the workspace
-// (the workspace is already a clone), actions/cache restores nothing, and
+// (the workspace is already a clone), actions/cache (and cache/restore) restores nothing, cache/save saves nothing, and
 // github/codeql-action/upload-sarif checks that the file is SARIF 2.1.0. Any other action is an
 // error, so a template cannot depend on something these tests do not run.
 //
@@ -390,7 +390,8 @@ class Runner {
       const head = spawnSync("git", ["-C", this.workspace, "rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim();
       return { ok: true, outputs: {}, checkedOut: head };
     }
-    if (/^actions\/cache@/.test(uses)) return { ok: true, outputs: { "cache-hit": "false" } };
+    if (/^actions\/cache(\/restore)?@/.test(uses)) return { ok: true, outputs: { "cache-hit": "false" } };
+    if (/^actions\/cache\/save@/.test(uses)) return { ok: true, outputs: {} };
     if (/^github\/codeql-action\/upload-sarif@/.test(uses)) {
       const file = resolve(this.workspace, withs.sarif_file || "");
       const doc = JSON.parse(readFileSync(file, "utf8"));
