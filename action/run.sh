@@ -19,15 +19,19 @@ report=$work/report.md
 
 set_output() { echo "$1=$2" >> "$output"; }
 
-# A value from a JSON file: json_get FILE 'expression over d' (node is on every GitHub runner).
-json_get() {
+# Values from a JSON file, in one node run (node is on every GitHub runner): json_values FILE
+# NAME=EXPRESSION... prints NAME=value lines, each expression over the document d ("" when null).
+json_values() {
   node -e '
     const fs = require("fs");
     let d = null;
     try { d = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch (e) { process.exit(0); }
-    const v = (new Function("d", "return (" + process.argv[2] + ");"))(d);
-    if (v !== undefined && v !== null) process.stdout.write(String(v));
-  ' "$1" "$2"
+    for (const arg of process.argv.slice(2)) {
+      const eq = arg.indexOf("=");
+      const v = (new Function("d", "return (" + arg.slice(eq + 1) + ");"))(d);
+      process.stdout.write(arg.slice(0, eq) + "=" + (v === undefined || v === null ? "" : String(v)) + "\n");
+    }
+  ' "$@"
 }
 
 # Text as a <pre> block for the summary (escaped: file names and server messages are not markdown).
@@ -144,16 +148,10 @@ run_lint() {
     set_output sarif-file ""
     return "$code"
   fi
-  local errors warnings infos suppressed files
-  errors=$(json_get "$json" 'd.summary.errors')
-  warnings=$(json_get "$json" 'd.summary.warnings')
-  infos=$(json_get "$json" 'd.summary.infos')
-  suppressed=$(json_get "$json" 'd.summary.suppressed')
-  files=$(json_get "$json" 'd.summary.files')
-  set_output errors "$errors"; set_output warnings "$warnings"; set_output infos "$infos"
-  set_output suppressed "$suppressed"; set_output files "$files"
-  # An unchecked file counts, so the pull request gets a comment about it.
-  set_output findings "$((errors + warnings + infos + (code == 2 ? 1 : 0)))"
+  # An unchecked file (exit 2) counts as a finding, so the pull request gets a comment about it.
+  json_values "$json" errors=d.summary.errors warnings=d.summary.warnings infos=d.summary.infos \
+    suppressed=d.summary.suppressed files=d.summary.files \
+    "findings=d.summary.errors + d.summary.warnings + d.summary.infos + ($code === 2 ? 1 : 0)" >> "$output"
   set_output report-file "$report"
   # Absolute: upload-sarif resolves a relative path from the workspace, not working-directory.
   if [ -n "$sarif" ] && [ -s "$sarif" ]; then
@@ -187,9 +185,7 @@ run_db_command() {
   "$PGSAFE" "${args[@]}" "${dir_args[@]}" "${common[@]}" --format json --summary-file "$report" "${extra[@]}" > "$json"
   local code=$?
   set_output exit-code "$code"
-  set_output plan-hash "$(json_get "$json" 'd.plan_hash')"
-  set_output pending "$(json_get "$json" 'd.summary.pending')"
-  set_output applied "$(json_get "$json" 'd.summary.applied')"
+  json_values "$json" plan-hash=d.plan_hash pending=d.summary.pending applied=d.summary.applied >> "$output"
   if [ -s "$report" ]; then
     set_output report-file "$report"
     append_summary "$report"
@@ -198,7 +194,7 @@ run_db_command() {
   fi
   # The person reading the log sees the plan too (the JSON has no secret: pgsafe never puts the
   # password in it).
-  [ -s "$json" ] && json_get "$json" '"plan " + (d.plan_hash || "-") + ": " + d.result + ", exit " + d.exit_code' >&2 && echo >&2
+  [ -s "$json" ] && json_values "$json" 'plan=(d.plan_hash || "-") + ": " + d.result + ", exit " + d.exit_code' >&2
   return "$code"
 }
 

@@ -26,6 +26,7 @@
 
 #include "analyzer/atomic_write.h"
 #include "analyzer/config.h"
+#include "analyzer/file_bytes.h"
 #include "applier/exit_codes.h"
 #include "applier/history.h"
 #include "applier/pg.h"
@@ -127,12 +128,8 @@ std::string last_lines(const std::string& text, size_t n) {
   return out;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+// The file's bytes, "" when it cannot be read (a record or log not written yet).
+std::string read_file(const std::string& path) { return read_file_bytes(path).value_or(""); }
 
 bool executable(const fs::path& p) { return access(p.c_str(), X_OK) == 0 && fs::is_regular_file(p); }
 

@@ -725,9 +725,7 @@ bool compute_drift(Connection& conn, const LocalSet& local, const History& histo
   out = DriftReport{};
 
   // The expected schema: the up files history records as applied (or baseline), in order.
-  std::set<std::string> applied;
-  for (const auto& row : history.rows)
-    if (row.status == "applied" || row.status == "baseline") applied.insert(row.version);
+  const std::set<std::string> applied = history.applied_versions();
   out.history_used = history.exists && !history.rows.empty();
   MigrationSet set;
   set.layout = local.set.layout;

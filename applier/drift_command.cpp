@@ -173,9 +173,7 @@ int run_drift(const DriftOptions& opts, std::ostream& out, std::ostream& err) {
     print_error(err, error);
     return exit_code::kConnection;
   } else if (opts.with_pending && report.history_used) {
-    std::set<std::string> applied;
-    for (const auto& row : history.rows)
-      if (row.status == "applied" || row.status == "baseline") applied.insert(row.version);
+    const std::set<std::string> applied = history.applied_versions();
     std::vector<const LocalMigration*> pending;
     for (const auto& m : local.migrations)
       if (!applied.count(m.version)) pending.push_back(&m);

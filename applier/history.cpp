@@ -7,6 +7,13 @@
 
 namespace pgsafe::applier {
 
+std::set<std::string> History::applied_versions() const {
+  std::set<std::string> out;
+  for (const auto& row : rows)
+    if (row.status == "applied" || row.status == "baseline") out.insert(row.version);
+  return out;
+}
+
 const HistoryRow* History::find(const std::string& version) const {
   for (const auto& r : rows)
     if (r.version == version) return &r;

@@ -5,6 +5,7 @@
 //   pgsafe_meta              key/value: history_format, environment
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct History {
   };
   std::map<std::string, Failure> last_failure;
   const HistoryRow* find(const std::string& version) const;
+  // The versions the database contains: rows applied, or recorded by --baseline.
+  std::set<std::string> applied_versions() const;
 };
 
 // Who is running pgsafe, written with every row and event.

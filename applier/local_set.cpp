@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "analyzer/engine.h"
+#include "analyzer/file_bytes.h"
 #include "analyzer/statement_facts.h"
 #include "analyzer/suppressions.h"
 #include "analyzer/verdict.h"
@@ -34,15 +35,6 @@ std::optional<std::string> default_dir() {
     if (fs::is_directory(d, ec)) return std::string(d);
   }
   return std::nullopt;
-}
-
-bool read_bytes(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return static_cast<bool>(in) || in.eof();
 }
 
 void analyse(LocalMigration& m) {
@@ -125,12 +117,12 @@ bool load_local(const LocalOptions& opts, LocalSet& out, std::vector<std::string
 
   std::map<std::string, std::string> seen;
   for (auto& f : out.set.files) {
-    std::string bytes;
-    if (!read_bytes(f.path, bytes)) {
+    auto bytes = read_file_bytes(f.path);
+    if (!bytes) {
       errors.push_back(f.path + ": cannot read file");
       continue;
     }
-    f.contents = bytes;
+    f.contents = *bytes;
     if (f.direction != Direction::Up) continue;
     if (!f.name_matches_layout || f.version.empty()) {
       errors.push_back(f.path + ": the name carries no version for the " + std::string(to_string(out.set.layout)) +
@@ -149,7 +141,7 @@ bool load_local(const LocalOptions& opts, LocalSet& out, std::vector<std::string
     m.path = f.path;
     m.file = fs::path(f.path).lexically_relative(*dir).generic_string();
     if (m.file.empty() || m.file.rfind("..", 0) == 0) m.file = fs::path(f.path).filename().generic_string();
-    m.bytes = std::move(bytes);
+    m.bytes = std::move(*bytes);
     m.checksum = migration_checksum(m.bytes);
     analyse(m);
     out.migrations.push_back(std::move(m));

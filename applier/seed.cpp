@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "analyzer/engine.h"
+#include "analyzer/file_bytes.h"
 #include "analyzer/plan.h"
 #include "analyzer/verdict.h"
 #include <pg_query/pg_query.pb.h>
@@ -28,14 +29,6 @@ namespace fs = std::filesystem;
 namespace pgsafe::applier {
 
 namespace {
-
-std::string read_bytes(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  ok = static_cast<bool>(in) || in.eof();
-  return s.str();
-}
 
 // The byte offset in UTF-8 text of a 1-based character position (as the server reports one).
 size_t byte_of_char(const std::string& text, int position) {
@@ -95,12 +88,12 @@ std::vector<std::string> lint_seeds(const LocalSet& local, const SeedProfile& pr
   for (auto& f : set.files) f.history_only = true;
   std::vector<std::string> out;
   for (const auto& path : profile.files) {
-    bool ok = true;
-    std::string bytes = read_bytes(path, ok);
-    if (!ok) {
+    auto read = read_file_bytes(path);
+    if (!read) {
       out.push_back(path + ": cannot read file");
       continue;
     }
+    std::string bytes = std::move(*read);
     // A seed runs inside pgsafe's transaction: its own BEGIN/COMMIT would commit part of it
     // before a later error, breaking the all-or-nothing promise.
     {
@@ -149,13 +142,13 @@ SeedRun run_seed_files(Connection& conn, const SeedProfile& profile, std::ostrea
   } quiet_again{conn};
   for (const auto& path : profile.files) {
     current = path;
-    bool ok = true;
-    std::string text = read_bytes(path, ok);
-    if (!ok) {
+    auto read = read_file_bytes(path);
+    if (!read) {
       r.error = path + ": cannot read file";
       conn.exec("ROLLBACK");
       return r;
     }
+    std::string text = std::move(*read);
     // Statement by statement, so that a failure names the statement's line and column.
     if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text[0] = text[1] = text[2] = ' ';
     SourceText source(path, text);

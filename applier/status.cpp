@@ -23,8 +23,7 @@ int applied_versions(const CommonOptions& opts, std::set<std::string>& versions,
   History history;
   if (int code = open_history_snapshot(opts, conn, history, database, err)) return code;
   conn.exec("ROLLBACK");
-  for (const auto& r : history.rows)
-    if (r.status == "applied" || r.status == "baseline") versions.insert(r.version);
+  versions = history.applied_versions();
   return exit_code::kOk;
 }
 

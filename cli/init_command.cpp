@@ -9,6 +9,7 @@
 
 #include "analyzer/atomic_write.h"
 #include "analyzer/config.h"
+#include "analyzer/file_bytes.h"
 #include "analyzer/git_index.h"
 #include "analyzer/history.h"
 #include "cli/catalog_commands.h"
@@ -37,14 +38,6 @@ bool safe_name(const std::string& s) {
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
   return s;
-}
-
-std::optional<std::string> read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 struct Planned {
@@ -178,7 +171,7 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
   std::vector<std::string> conflicts;
   for (auto& f : files) {
     if (!fs::exists(f.path, ec)) continue;
-    auto existing = read_text(f.path);
+    auto existing = read_file_bytes(f.path);
     if (existing && *existing == f.content) f.action = Planned::Same;
     else if (args.force) f.action = Planned::Replace;
     else conflicts.push_back(f.path);
