@@ -405,4 +405,25 @@ bool load_config(const fs::path& path, Config& out, std::vector<ConfigError>& er
   return load_config_text(ss.str(), path.generic_string(), out, errors);
 }
 
+// Rule options named in the config that the rule does not declare.
+void check_rule_options(const Config& cfg, std::vector<ConfigError>& errors) {
+  for (const auto& [id, rc] : cfg.rules) {
+    const RuleDef* def = find_rule(id);
+    if (!def) continue;
+    const RuleMeta& meta = meta_of(*def);
+    for (const auto& [name, value] : rc.options.items()) {
+      bool known = false;
+      for (const auto& o : meta.options) known = known || o.name == name;
+      if (!known) {
+        auto pos = rc.option_positions.count(name) ? rc.option_positions.at(name) : std::pair<uint32_t, uint32_t>{rc.line, rc.column};
+        std::string names;
+        for (const auto& o : meta.options) names += (names.empty() ? "" : ", ") + std::string(o.name);
+        errors.push_back({cfg.path, pos.first, pos.second,
+                          "rule '" + id + "' has no option '" + name + "'" +
+                              (names.empty() ? " (it takes only `severity`)" : " (options: severity, " + names + ")")});
+      }
+    }
+  }
+}
+
 }  // namespace pgsafe

@@ -59,6 +59,10 @@ bool load_config(const std::filesystem::path& path, Config& out, std::vector<Con
 // "unknown rule 'x' (did you mean 'y'? see `pgsafe rules`)", for config and command line alike.
 std::string unknown_rule_message(const std::string& id);
 
+// Rule options named in the config that the rule does not declare (load_config leaves them to
+// this, which needs the rules' metadata).
+void check_rule_options(const Config& cfg, std::vector<ConfigError>& errors);
+
 bool load_config_text(const std::string& text, const std::string& path, Config& out,
                       std::vector<ConfigError>& errors);
 

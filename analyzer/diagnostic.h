@@ -83,6 +83,13 @@ class SharedText {
   std::shared_ptr<const std::string> p_;
 };
 
+// Another place a finding is about: the migration that created the table a statement alters.
+struct RelatedLocation {
+  std::string file;            // as Diagnostic::file names files
+  uint32_t begin = 0, end = 0; // bytes of that file
+  std::string message;         // "public.users was created here"
+};
+
 struct Diagnostic {
   std::string file;       // as given on the command line, '/' separators
   std::string rule;       // kebab-case id
@@ -95,6 +102,7 @@ struct Diagnostic {
   std::optional<Fix> fix;
   std::optional<Suppression> suppression;
   int32_t statement = -1; // index of the statement it belongs to, -1 for file/set level
+  std::vector<RelatedLocation> related;  // only with LintOptions::related
 };
 
 // Deterministic order: file, then offset, then rule id, then message.

@@ -171,14 +171,22 @@ struct FileRecord {
   bool unreadable = false;  // reported as an input error when first read
 };
 
+// Another file's object a finding is about (LintOptions::related).
+struct RelatedRef {
+  int file;
+  uint32_t begin, end;
+  std::string message;
+};
+
 struct RawFinding {
   const RuleDef* rule;
   Finding finding;
   int file;
   int statement;
   // Positions, computed while the file's text is at hand (the text itself need not be kept).
-  std::optional<Range> range;
-  std::vector<Range> edit_ranges;
+  std::optional<Range> range = {};
+  std::vector<Range> edit_ranges = {};
+  std::vector<RelatedRef> related = {};
 };
 
 // "schema.name" of the table a statement creates, read from its first words:
@@ -433,15 +441,17 @@ class Run {
       rec.linted = true;
     }
     const bool recording = i < save_count_;
-    // A history with an input error is not cached: the error is reported on every run.
-    if (recording && (lf.error || !lf.stamp)) save_count_ = 0;
+    // A history with an input error is not cached: the error is reported on every run. The cache
+    // file records files by their stat (in-memory files have none); the memo needs none.
+    if (recording && lf.error) save_count_ = 0;
+    if (recording && record_file_ && !lf.stamp) record_file_ = false;
     if (lf.error) {
       result.errors.push_back(*lf.error);
       rec.unreadable = true;
       if (f.direction != Direction::Down) last_up_.reset();
       return;
     }
-    if (recording) stamps_[i] = *lf.stamp;
+    if (recording && record_file_) stamps_[i] = *lf.stamp;
     rec.digest = lf.digest;
     const auto& stmts = lf.parsed.statements();
     FileDirectives directives = collect_directives(lf.source, lf.parsed);
@@ -488,13 +498,30 @@ class Run {
       if (detect_exposure) exposure_.observe_text(lf.source.text(), comments, f.path);
       if (detect_history_exposure) history_exposure_.observe_text(lf.source.text(), comments, f.path);
     }
+    std::vector<StatementPlan>* plans = nullptr;
+    if (rec.linted && opts_.statement_plans) plans = &result.statement_plans[f.path];
     for (size_t si = 0; si < stmts.size(); ++si) {
       lf.parsed.enter_window(si);  // a large file's statements carry their trees only in their window
       const parser::Statement& st = stmts[si];
       if (detect_exposure && st.node) exposure_.observe_statement(*st.node, f.path);
       if (detect_history_exposure && st.node && !history_exposure_.exposed())
         history_exposure_.observe_statement(*st.node, f.path);
+      size_t stmt_findings = raw_.size();
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
+      if (rec.linted && st.node && (plans || (opts_.related && raw_.size() > stmt_findings))) {
+        StatementPlan sp;
+        sp.locks = statement_locks(catalog, *st.node, &sp.rewrites);  // the catalog before the statement
+        if (opts_.related)
+          for (size_t k = stmt_findings; k < raw_.size(); ++k)
+            if (raw_[k].file == static_cast<int>(i) && raw_[k].statement == static_cast<int>(si))
+              raw_[k].related = related_to(sp.locks, catalog, static_cast<int>(i));
+        if (plans) {
+          sp.begin = st.begin;
+          sp.end = st.end;
+          sp.kind = tree::statement_kind(*st.node);
+          plans->push_back(std::move(sp));
+        }
+      }
       if (!st.node && st.parent < 0) {
         // A statement that failed to parse still plainly names the table it creates: later
         // statements on that table must not look like operations on an existing one.
@@ -551,6 +578,27 @@ class Run {
     size_t kind = static_cast<size_t>(st.node->node_case());
     if (kind < by_kind_.size()) run_list(by_kind_[kind]);
     run_list(any_);
+  }
+
+  // Where the relations a statement locks were created, when another file of the set did it.
+  std::vector<RelatedRef> related_to(const std::vector<PlanLock>& locks, const Catalog& catalog, int file) const {
+    std::vector<RelatedRef> out;
+    auto add = [&](const SourceRef& where, const std::string& what) {
+      if (where.file < 0 || where.file == file || static_cast<size_t>(where.file) >= set_.files.size()) return;
+      for (const auto& r : out)
+        if (r.file == where.file && r.begin == where.begin) return;
+      out.push_back(RelatedRef{where.file, where.begin, where.end, what + " was created here"});
+    };
+    for (const auto& lock : locks) {
+      if (const Table* t = catalog.find_table(lock.relation)) {
+        if (t->known) add(t->created, (t->partition_of.empty() ? "table " : "partition ") + lock.relation);
+      } else if (const View* v = catalog.find_view(lock.relation)) {
+        add(v->created, (v->materialized ? "materialized view " : "view ") + lock.relation);
+      } else if (const Index* ix = catalog.find_index(lock.relation)) {
+        add(ix->source, "index " + lock.relation);
+      }
+    }
+    return out;
   }
 
   void take(Active& a, Findings& out, int file, int statement) {
@@ -701,23 +749,54 @@ class Run {
   // The history cache (analyzer/history_cache.h). The history is the run of history-only files
   // at the start of the set; returns the first file still to read (after the history when its
   // state was restored, else 0, and then the history is recorded while it is replayed).
+  // The memo (LintOptions::history_memo) is tried first, then the cache file; what restored the
+  // state from the file is memoised too.
   size_t restore_history(LintResult& result) {
-    if (opts_.history_cache_file.empty()) return 0;
+    HistoryMemo* memo = opts_.history_memo.get();
+    const bool use_file = !opts_.history_cache_file.empty();
+    if (!use_file && !memo) return 0;
     size_t history = 0;
     while (history < set_.files.size() && set_.files[history].history_only) ++history;
     if (history == 0) return 0;
     cache_key_ = history_options_key(set_, opts_);
-    auto snap = load_history_cache(opts_.history_cache_file, set_, history, cache_key_, opts_.config.max_file_size);
+    if (memo && memo->snapshot && memo->options_key == cache_key_ && memo->paths.size() == history) {
+      bool same = true;
+      for (size_t i = 0; same && i < history; ++i) same = memo->paths[i] == set_.files[i].path;
+      if (same) {
+        restore(*memo->snapshot);
+        result.history_files_from_memo = history;
+        return history;
+      }
+    }
+    std::optional<HistorySnapshot> snap;
+    if (use_file) snap = load_history_cache(opts_.history_cache_file, set_, history, cache_key_, opts_.config.max_file_size);
     if (!snap) {
-      save_count_ = stamp_count_ = history;
-      stamps_.assign(history, HistoryFileStamp{});
+      save_count_ = history;
+      if (use_file) {
+        record_file_ = true;
+        stamp_count_ = history;
+        stamps_.assign(history, HistoryFileStamp{});
+      }
       return 0;
     }
-    catalog_ = std::move(snap->catalog);
-    if (snap->state.has_last_up) last_up_ = UpFile{snap->state.last_up_version, snap->state.last_up_state};
-    restored_exposure_ = std::move(snap->state.exposure_reason);
+    if (memo) memoise(*memo, *snap, history);
+    restore(std::move(*snap));
     result.history_files_from_cache = history;
     return history;
+  }
+
+  template <typename Snapshot>
+  void restore(Snapshot&& snap) {
+    catalog_ = std::forward<Snapshot>(snap).catalog;
+    if (snap.state.has_last_up) last_up_ = UpFile{snap.state.last_up_version, snap.state.last_up_state};
+    restored_exposure_ = snap.state.exposure_reason;
+  }
+
+  void memoise(HistoryMemo& memo, HistorySnapshot snap, size_t history) const {
+    memo.snapshot = std::move(snap);
+    memo.paths.clear();
+    for (size_t i = 0; i < history; ++i) memo.paths.push_back(set_.files[i].path);
+    memo.options_key = cache_key_;
   }
 
   void save_history(LintResult& result) {
@@ -728,9 +807,12 @@ class Run {
       st.last_up_state = last_up_->state;
     }
     st.exposure_reason = history_exposure_.reason();
-    result.history_cache_written = save_history_cache(opts_.history_cache_file, set_, std::move(stamps_), cache_key_, catalog_, st);
+    if (opts_.history_memo) memoise(*opts_.history_memo, HistorySnapshot{catalog_, st}, save_count_);
+    if (record_file_)
+      result.history_cache_written = save_history_cache(opts_.history_cache_file, set_, std::move(stamps_), cache_key_, catalog_, st);
     stamps_.clear();
     save_count_ = 0;
+    record_file_ = false;
   }
 
   // Whether an API serves public: what this run saw, or what the cached history showed.
@@ -865,6 +947,8 @@ class Run {
     d.url = a.url;
     d.range = *rf.range;
     d.statement = rf.statement;
+    for (auto& r : rf.related)
+      d.related.push_back(RelatedLocation{set_.files[static_cast<size_t>(r.file)].path, r.begin, r.end, std::move(r.message)});
     const auto& placeholders = records_[static_cast<size_t>(rf.file)].placeholders;
     if (rf.finding.fix && !fix_touches_placeholder(*rf.finding.fix, placeholders)) {
       Fix fx;
@@ -963,6 +1047,7 @@ class Run {
   // History cache: the files being recorded for it (0: none), their stamps, the options key,
   // what the history alone shows of an API, and that evidence restored from the cache.
   size_t save_count_ = 0;
+  bool record_file_ = false;  // the files being recorded are also written to the cache file
   size_t stamp_count_ = 0;  // set before loading starts: what the loading threads stamp
   std::vector<HistoryFileStamp> stamps_;
   std::string cache_key_;

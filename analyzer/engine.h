@@ -3,15 +3,42 @@
 // flat), then replayed in order through the catalog, the per-file state and the rules.
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "analyzer/config.h"
 #include "analyzer/diagnostic.h"
+#include "analyzer/history_cache.h"
 #include "analyzer/migration_set.h"
+#include "analyzer/plan.h"
 #include "parser/source_text.h"
 
 namespace pgsafe {
+
+// The state after a set's history files, kept in memory between runs by a long-lived caller (the
+// language server: a keystroke re-lints one file against the same history). A run restores it
+// when it was recorded for the same history files (paths, in order) under the same options, and
+// records it otherwise. Whether those files' bytes changed is the caller's to know: it must
+// reset() the memo when one of them did.
+struct HistoryMemo {
+  std::optional<HistorySnapshot> snapshot;
+  std::vector<std::string> paths;  // the history files it was recorded for, in order
+  std::string options_key;
+  void reset() {
+    snapshot.reset();
+    paths.clear();
+    options_key.clear();
+  }
+};
+
+// What one statement of a linted file does, as `pgsafe plan` says it (LintOptions::statement_plans).
+struct StatementPlan {
+  uint32_t begin = 0, end = 0;  // the statement's bytes
+  std::string kind;             // "ALTER TABLE", ...
+  std::vector<PlanLock> locks;
+  bool rewrites = false;
+};
 
 struct LintOptions {
   Config config;
@@ -34,6 +61,13 @@ struct LintOptions {
   // when it does not. "" (the default): no cache, the history is always replayed. The CLI sets it
   // (not with --no-cache).
   std::string history_cache_file;
+  // Also (or instead) keep the history's state in memory (see HistoryMemo). null: not kept.
+  std::shared_ptr<HistoryMemo> history_memo;
+  // Record what each statement of the linted files locks and rewrites (LintResult::statement_plans).
+  bool statement_plans = false;
+  // Give statement findings the places that created the tables, views and indexes the statement
+  // locks, when another file of the set created them (Diagnostic::related).
+  bool related = false;
 };
 
 struct LintResult {
@@ -50,6 +84,10 @@ struct LintResult {
   size_t history_files_from_cache = 0;
   // Whether this run wrote the history cache (it did not match, or there was none).
   bool history_cache_written = false;
+  // History files whose state came from LintOptions::history_memo (0 when it did not match).
+  size_t history_files_from_memo = 0;
+  // With LintOptions::statement_plans: per linted file, every parsed statement in file order.
+  std::map<std::string, std::vector<StatementPlan>> statement_plans;
 };
 
 // Rule ids that select/ignore/config name but no rule has; empty when all are known.

@@ -200,4 +200,39 @@ MigrationSet discover_staged(const std::vector<std::string>& paths, const Discov
   return set;
 }
 
+void mark_committed_on_default_branch(MigrationSet& set) {
+  // Only a linted up file with a version, inside the repository, can be out of order: the file
+  // system says so before any git process is started.
+  std::error_code ec;
+  fs::path root;
+  if (!git::repository_above(fs::current_path(ec), &root)) return;
+  auto inside = [&](const std::string& path) {
+    if (root.empty()) return true;
+    std::error_code e;
+    fs::path rel = fs::weakly_canonical(fs::absolute(path, e), e).lexically_relative(root);
+    return !e && !rel.empty() && *rel.begin() != "..";
+  };
+  bool candidate = false;
+  for (const auto& f : set.files)
+    candidate = candidate || (!f.history_only && f.direction == Direction::Up && !f.version.empty() && inside(f.path));
+  if (!candidate) return;
+  std::string branch = git::default_branch();
+  if (branch.empty()) return;
+  // The default branch's tree is the committed history, also with --staged: the index holds the
+  // files to judge, not what has been merged. A stdin buffer is looked up by its --stdin-filename
+  // (an editor linting a merged file must not see it reported).
+  // Files outside the repository are left out (git would refuse the whole listing for them).
+  std::vector<std::string> paths;
+  for (const auto& f : set.files)
+    if (f.direction == Direction::Up && !f.version.empty() && inside(f.path)) paths.push_back(f.path);
+  std::set<std::string> present;
+  std::string error;
+  // A git failure leaves the history unknown: nothing is said.
+  if (!git::paths_in_tree(branch, paths, present, error)) return;
+  if (present.empty()) return;
+  set.committed_source = CommittedSource::DefaultBranch;
+  set.committed_where = branch;
+  for (auto& f : set.files) f.committed = present.count(f.path) > 0;
+}
+
 }  // namespace pgsafe

@@ -39,4 +39,9 @@ HistoryChoice find_history(const std::vector<std::string>& files, const std::opt
 MigrationSet discover_staged(const std::vector<std::string>& paths, const DiscoverOptions& opts,
                              std::vector<InputError>& errors);
 
+// Marks the files of the set the default branch already has (MigrationFile::committed), for
+// out-of-order-migration; leaves the set unmarked when nothing can say (no git work tree, no
+// default branch, no linted up file with a version inside the repository, a git failure).
+void mark_committed_on_default_branch(MigrationSet& set);
+
 }  // namespace pgsafe

@@ -91,59 +91,7 @@ void mark_committed(MigrationSet& set, const LintArgs& args, const LintOptions& 
     for (auto& f : set.files) f.committed = !f.version.empty() && args.applied_versions->count(f.version);
     return;
   }
-  // Only a linted up file with a version, inside the repository, can be out of order: the file
-  // system says so before any git process is started.
-  std::error_code ec;
-  fs::path root;
-  if (!git::repository_above(fs::current_path(ec), &root)) return;
-  auto inside = [&](const std::string& path) {
-    if (root.empty()) return true;
-    std::error_code e;
-    fs::path rel = fs::weakly_canonical(fs::absolute(path, e), e).lexically_relative(root);
-    return !e && !rel.empty() && *rel.begin() != "..";
-  };
-  bool candidate = false;
-  for (const auto& f : set.files)
-    candidate = candidate || (!f.history_only && f.direction == Direction::Up && !f.version.empty() && inside(f.path));
-  if (!candidate) return;
-  std::string branch = git::default_branch();
-  if (branch.empty()) return;
-  // The default branch's tree is the committed history, also with --staged: the index holds the
-  // files to judge, not what has been merged. A stdin buffer is looked up by its --stdin-filename
-  // (an editor linting a merged file must not see it reported).
-  // Files outside the repository are left out (git would refuse the whole listing for them).
-  std::vector<std::string> paths;
-  for (const auto& f : set.files)
-    if (f.direction == Direction::Up && !f.version.empty() && inside(f.path)) paths.push_back(f.path);
-  std::set<std::string> present;
-  std::string error;
-  // A git failure leaves the history unknown: nothing is said.
-  if (!git::paths_in_tree(branch, paths, present, error)) return;
-  if (present.empty()) return;
-  set.committed_source = CommittedSource::DefaultBranch;
-  set.committed_where = branch;
-  for (auto& f : set.files) f.committed = present.count(f.path) > 0;
-}
-
-// Rule options named in the config that the rule does not declare.
-void check_rule_options(const Config& cfg, std::vector<ConfigError>& errors) {
-  for (const auto& [id, rc] : cfg.rules) {
-    const RuleDef* def = find_rule(id);
-    if (!def) continue;
-    const RuleMeta& meta = meta_of(*def);
-    for (const auto& [name, value] : rc.options.items()) {
-      bool known = false;
-      for (const auto& o : meta.options) known = known || o.name == name;
-      if (!known) {
-        auto pos = rc.option_positions.count(name) ? rc.option_positions.at(name) : std::pair<uint32_t, uint32_t>{rc.line, rc.column};
-        std::string names;
-        for (const auto& o : meta.options) names += (names.empty() ? "" : ", ") + std::string(o.name);
-        errors.push_back({cfg.path, pos.first, pos.second,
-                          "rule '" + id + "' has no option '" + name + "'" +
-                              (names.empty() ? " (it takes only `severity`)" : " (options: severity, " + names + ")")});
-      }
-    }
-  }
+  mark_committed_on_default_branch(set);
 }
 
 // A path argument naming one file (not stdin, a folder or a glob), as a commit hook passes them.

@@ -6,6 +6,7 @@
 #include "cli/catalog_commands.h"
 #include "cli/commands.h"
 #include "cli/subcommands.h"
+#include "lsp/server.h"
 #include "parser/parser.h"
 
 #ifdef PGSAFE_WITH_APPLIER
@@ -190,6 +191,10 @@ int main(int argc, char** argv) {
                      "Replay the history from its files, neither reading nor writing the history cache "
                      "(.pgsafe/cache/); results are the same either way");
 
+  bool lsp_stdio = false;
+  auto* lsp_cmd = app.add_subcommand("lsp", "Run the language server for editors (LSP over stdin/stdout; see docs/lsp.md)");
+  lsp_cmd->add_flag("--stdio", lsp_stdio, "Talk over stdin/stdout (the only transport; accepted for clients that pass it)");
+
   std::string rules_format = "text";
   auto* rules_cmd = app.add_subcommand("rules", "List every rule with its category and default");
   rules_cmd->add_option("--format,-f", rules_format, "text or json")->capture_default_str();
@@ -254,6 +259,7 @@ int main(int argc, char** argv) {
       }
       return run_lint(lint, std::cin, std::cout, std::cerr);
     }
+    if (*lsp_cmd) return pgsafe::lsp::run_stdio();
     if (*rules_cmd) return run_rules(rules_format, std::cout, std::cerr);
     if (*explain_cmd) return run_explain(explain_id, std::cout, std::cerr);
     if (*docs_cmd) return run_docs(docs_dir, docs_check, std::cout, std::cerr);

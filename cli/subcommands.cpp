@@ -9,6 +9,9 @@ std::string exit_codes_footer(std::string_view command) {
     return "Exit codes: 0 no finding at or above --fail-on (always with --exit-zero; with --write-baseline: "
            "recorded), 1 findings at or above --fail-on (with --diff: there are fixes to show), 2 usage, config, I/O or input error (unknown rule "
            "or option, missing path, unreadable, binary or non-UTF-8 file, a FIFO or device, a file changed while it was linted, a fix that could not be written). The exit code never depends on --format.";
+  if (command == "lsp")
+    return "Exit codes: 0 after the client's shutdown and exit, 1 exit without shutdown, or the client closed the "
+           "connection (as the Language Server Protocol asks).";
   if (command == "rules") return "Exit codes: 0 listed, 2 usage error (unknown --format).";
   if (command == "explain") return "Exit codes: 0 explained, 2 unknown rule id (the closest one is suggested).";
   if (command == "docs")
