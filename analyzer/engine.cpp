@@ -508,19 +508,20 @@ class Run {
         history_exposure_.observe_statement(*st.node, f.path);
       size_t stmt_findings = raw_.size();
       if (rec.linted) dispatch(f, lf, st, si, state, catalog);
-      if (rec.linted && st.node && (plans || (opts_.related && raw_.size() > stmt_findings))) {
+      if (rec.linted && (plans || (opts_.related && st.node && raw_.size() > stmt_findings))) {
         StatementPlan sp;
-        sp.locks = statement_locks(catalog, *st.node, &sp.rewrites);  // the catalog before the statement
-        if (opts_.related)
+        sp.begin = st.begin;
+        sp.end = st.end;
+        sp.parent = st.parent;
+        if (st.node) {
+          sp.kind = tree::statement_kind(*st.node);
+          sp.locks = statement_locks(catalog, *st.node, &sp.rewrites);  // the catalog before the statement
+        }
+        if (opts_.related && st.node)
           for (size_t k = stmt_findings; k < raw_.size(); ++k)
             if (raw_[k].file == static_cast<int>(i) && raw_[k].statement == static_cast<int>(si))
               raw_[k].related = related_to(sp.locks, catalog, static_cast<int>(i));
-        if (plans) {
-          sp.begin = st.begin;
-          sp.end = st.end;
-          sp.kind = tree::statement_kind(*st.node);
-          plans->push_back(std::move(sp));
-        }
+        if (plans) plans->push_back(std::move(sp));
       }
       if (!st.node && st.parent < 0) {
         // A statement that failed to parse still plainly names the table it creates: later

@@ -35,7 +35,8 @@ struct HistoryMemo {
 // What one statement of a linted file does, as `pgsafe plan` says it (LintOptions::statement_plans).
 struct StatementPlan {
   uint32_t begin = 0, end = 0;  // the statement's bytes
-  std::string kind;             // "ALTER TABLE", ...
+  int parent = -1;              // the DO statement holding it (an index into the same list), -1 at top level
+  std::string kind;             // "ALTER TABLE", ...; "" for a statement that did not parse
   std::vector<PlanLock> locks;
   bool rewrites = false;
 };
@@ -86,7 +87,8 @@ struct LintResult {
   bool history_cache_written = false;
   // History files whose state came from LintOptions::history_memo (0 when it did not match).
   size_t history_files_from_memo = 0;
-  // With LintOptions::statement_plans: per linted file, every parsed statement in file order.
+  // With LintOptions::statement_plans: per linted file, every statement in the order (and with the
+  // indexes) of Diagnostic::statement.
   std::map<std::string, std::vector<StatementPlan>> statement_plans;
 };
 

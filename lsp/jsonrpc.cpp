@@ -29,7 +29,30 @@ constexpr size_t kMaxHeaderBytes = 8192;
 
 }  // namespace
 
+// Where the next "Content-Length:" (any case) begins in buf, or npos. Not only at a line's start:
+// the body of a frame without a length runs straight into the next header.
+size_t next_length_header(const std::string& buf) {
+  static const std::string key = "content-length:";
+  for (size_t i = 0; i + key.size() <= buf.size(); ++i) {
+    bool match = true;
+    for (size_t k = 0; match && k < key.size(); ++k)
+      match = std::tolower(static_cast<unsigned char>(buf[i + k])) == key[k];
+    if (match) return i;
+  }
+  return std::string::npos;
+}
+
 bool MessageReader::take(Result& out) {
+  if (resync_) {
+    size_t at = next_length_header(buf_);
+    if (at == std::string::npos) {
+      // Keep a tail that could be the start of a header split across reads.
+      if (buf_.size() > 32) buf_.erase(0, buf_.size() - 32);
+      return false;
+    }
+    buf_.erase(0, at);
+    resync_ = false;
+  }
   if (skip_ > 0) {
     size_t n = std::min(skip_, buf_.size());
     buf_.erase(0, n);
@@ -71,10 +94,14 @@ bool MessageReader::take(Result& out) {
     if (!digits) problem = "Content-Length is not a number: '" + std::string(value.substr(0, 40)) + "'";
     else length = v;
   }
-  if (length < 0) {
-    // Without a length the body cannot be found: what follows the header is read as the next frame.
-    out = Result{Status::Malformed, {}, problem.empty() ? "a message without a Content-Length header" : problem};
+  // Without a usable length the body cannot be found: the next header is looked for. So is it for a
+  // length no client would send (over 4 GiB): skipping that many bytes would swallow everything.
+  if (length < 0 || length > (1ll << 32)) {
+    out = Result{Status::Malformed, {},
+                 length < 0 ? (problem.empty() ? "a message without a Content-Length header" : problem)
+                            : "a Content-Length of " + std::to_string(length) + " bytes: not a message any client sends"};
     buf_.erase(0, end + 4);
+    resync_ = true;
     return true;
   }
   size_t body_start = end + 4;

@@ -36,6 +36,9 @@ class MessageReader {
   int fd_;
   std::string buf_;
   size_t skip_ = 0;  // body bytes of a refused frame still to be discarded
+  // After a header without a usable length: bytes are dropped up to the next Content-Length header,
+  // so one bad frame does not take every later message with it.
+  bool resync_ = false;
   bool ended_ = false;
 };
 

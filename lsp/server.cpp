@@ -110,6 +110,62 @@ std::string snippet_escape(const std::string& s) {
 }
 
 constexpr const char* kPlaceCursor = "pgsafe.placeCursor";
+constexpr int kMaxNesting = 200;
+
+// "\uD83D" without its low half (or a low half alone) becomes "\uFFFD"; everything else is kept.
+std::string replace_lone_surrogates(const std::string& body) {
+  auto unit_at = [&](size_t i) -> int {  // the code unit of a \uXXXX escape at i, or -1
+    if (i + 6 > body.size() || body[i] != '\\' || body[i + 1] != 'u') return -1;
+    int v = 0;
+    for (size_t k = i + 2; k < i + 6; ++k) {
+      char c = body[k];
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return -1;
+      v = v * 16 + d;
+    }
+    return v;
+  };
+  std::string out;
+  out.reserve(body.size());
+  for (size_t i = 0; i < body.size();) {
+    if (body[i] != '\\' || i + 1 >= body.size()) {
+      out += body[i++];
+      continue;
+    }
+    int u = unit_at(i);
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      int low = unit_at(i + 6);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        out.append(body, i, 12);
+        i += 12;
+      } else {
+        out += "\\uFFFD";
+        i += 6;
+      }
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      out += "\\uFFFD";
+      i += 6;
+    } else {
+      out.append(body, i, 2);  // any other escape, \\ included, whole
+      i += 2;
+    }
+  }
+  return out;
+}
+
+// Markdown emphasis and code marks taken out, for clients that show hovers as plain text.
+std::string plain(std::string md) {
+  std::string out;
+  for (size_t i = 0; i < md.size(); ++i) {
+    if (md.compare(i, 2, "**") == 0) {
+      ++i;
+      continue;
+    }
+    if (md[i] == '`') continue;
+    out += md[i];
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -132,8 +188,10 @@ void Server::notify(const std::string& method, json params) {
 }
 
 void Server::request(const std::string& method, json params) {
-  send_(json{{"jsonrpc", "2.0"}, {"id", "pgsafe-" + std::to_string(next_request_id_++)}, {"method", method},
-             {"params", std::move(params)}});
+  if (shutdown_) return;  // after shutdown the server only answers
+  json msg = {{"jsonrpc", "2.0"}, {"id", "pgsafe-" + std::to_string(next_request_id_++)}, {"method", method}};
+  if (!params.is_null()) msg["params"] = std::move(params);  // params is an object or an array, or absent
+  send_(msg);
 }
 
 void Server::log_message(int type, const std::string& text) {
@@ -152,7 +210,23 @@ void Server::malformed(const std::string& why) {
 }
 
 void Server::receive(const std::string& body) {
-  json msg = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  // Nesting deeper than any LSP message has is refused: copying such a value would recurse that deep.
+  int deepest = 0;
+  auto depth_check = [&](int depth, json::parse_event_t, json&) {
+    deepest = std::max(deepest, depth);
+    return true;
+  };
+  json msg = json::parse(body, depth_check, /*allow_exceptions=*/false);
+  if (msg.is_discarded()) {
+    // An editor may send half of a surrogate pair (a buffer cut inside an emoji); JSON parsers refuse
+    // it. It is read as U+FFFD, which is one UTF-16 unit too, so positions still agree.
+    std::string repaired = replace_lone_surrogates(body);
+    if (repaired != body) msg = json::parse(repaired, depth_check, false);
+  }
+  if (!msg.is_discarded() && deepest > kMaxNesting) {
+    respond_error(nullptr, error_code::kInvalidRequest, "the message nests values more than " + std::to_string(kMaxNesting) + " deep");
+    return;
+  }
   if (msg.is_discarded()) {
     log_("a message that is not JSON");
     respond_error(nullptr, error_code::kParseError, "the message is not valid JSON");
@@ -190,7 +264,8 @@ void Server::handle(const json& msg) {
     return;
   }
   std::string method = msg["method"].get<std::string>();
-  json params = msg.contains("params") ? msg["params"] : json(nullptr);
+  static const json no_params;
+  const json& params = msg.contains("params") ? msg["params"] : no_params;
   if (has_id) handle_request(id, method, params);
   else handle_notification(method, params);
 }
@@ -214,6 +289,7 @@ void Server::handle_request(const json& id, const std::string& method, const jso
     } else if (method == "shutdown") {
       shutdown_ = true;
       due_.clear();
+      refresh_due_.reset();
       respond(id, nullptr);
     } else if (method == "textDocument/diagnostic") {
       respond(id, pull_diagnostics(params));
@@ -403,9 +479,10 @@ void Server::did_close(const json& params) {
   documents_.erase(it);
   results_.erase(uri);
   due_.erase(uri);
-  if (!pull_) notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
+  diagnostics_json_.erase(uri);
   if (!path.empty() && fs::path(path).extension() == ".sql") {
-    workspace_->buffer_changed(path);  // the file on disk counts again
+    if (!pull_) notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
+    workspace_->document_closed(path);  // the file on disk counts again
     schedule_others(uri, Clock::now() + std::chrono::milliseconds(debounce_ms_));
   }
 }
@@ -457,11 +534,9 @@ void Server::schedule_others(const std::string& except_uri, Clock::time_point wh
     if (refresh_support_) refresh_due_ = when;
     return;
   }
+  // Other files wait for the typing to stop too.
   for (const auto& [uri, doc] : documents_)
-    if (uri != except_uri && !doc.path.empty() && fs::path(doc.path).extension() == ".sql") {
-      auto it = due_.find(uri);
-      if (it == due_.end()) due_[uri] = when;
-    }
+    if (uri != except_uri && !doc.path.empty() && fs::path(doc.path).extension() == ".sql") due_[uri] = when;
 }
 
 int Server::wait_ms() const {
@@ -510,6 +585,7 @@ void Server::lint_now(Document& doc) {
           std::to_string(r.history_from_cache) + " from the cache file)");
   }
   results_[doc.uri] = std::move(r);
+  diagnostics_json_[doc.uri] = lsp_diagnostics(results_[doc.uri]);
   publish_config_diagnostics();
 }
 
@@ -529,26 +605,33 @@ json Server::range_json(std::string_view text, const LineIndex& lines, size_t be
 }
 
 std::optional<json> Server::location_in(const std::string& path, uint32_t begin, uint32_t end) {
-  std::string text;
-  std::string uri = uri_from_path(path);
-  bool found = false;
-  for (const auto& [u, d] : documents_)
-    if (d.path == path) {
-      text = d.text;
-      uri = u;
-      found = true;
+  // Each other file is read and indexed once per set of diagnostics (see lsp_diagnostics).
+  auto it = other_files_.find(path);
+  if (it == other_files_.end()) {
+    OtherFile f;
+    f.uri = uri_from_path(path);
+    bool found = false;
+    for (const auto& [u, d] : documents_)
+      if (d.path == path) {
+        f.text = d.text;
+        f.uri = u;
+        found = true;
+      }
+    if (!found) {
+      auto bytes = read_file_bytes(path);
+      f.readable = bytes.has_value();
+      if (bytes) f.text = std::move(*bytes);
     }
-  if (!found) {
-    auto bytes = read_file_bytes(path);
-    if (!bytes) return std::nullopt;
-    text = std::move(*bytes);
+    f.lines = LineIndex(f.text);
+    it = other_files_.emplace(path, std::move(f)).first;
   }
-  if (end > text.size()) return std::nullopt;
-  LineIndex lines(text);
-  return json{{"uri", uri}, {"range", range_json(text, lines, begin, end)}};
+  const OtherFile& f = it->second;
+  if (!f.readable || end > f.text.size()) return std::nullopt;
+  return json{{"uri", f.uri}, {"range", range_json(f.text, f.lines, begin, end)}};
 }
 
 json Server::lsp_diagnostics(const LintedDocument& r) {
+  other_files_.clear();
   json out = json::array();
   LineIndex lines(r.text);
   auto at_line_col = [&](uint32_t line, uint32_t column) -> size_t {
@@ -607,15 +690,27 @@ json Server::lsp_diagnostics(const LintedDocument& r) {
     }
     out.push_back(std::move(j));
   }
+  other_files_.clear();
   return out;
 }
 
 void Server::publish(const Document& doc, const LintedDocument& r) {
-  notify("textDocument/publishDiagnostics", {{"uri", doc.uri}, {"version", r.version}, {"diagnostics", lsp_diagnostics(r)}});
+  notify("textDocument/publishDiagnostics", {{"uri", doc.uri}, {"version", r.version}, {"diagnostics", diagnostics_json_[doc.uri]}});
 }
 
 void Server::publish_config_diagnostics() {
-  for (const auto& [path, errors] : workspace_->config_errors()) {
+  auto current = workspace_->config_errors();
+  // A configuration no project uses any more (deleted, or replaced by another) keeps no errors.
+  for (auto it = published_config_.begin(); it != published_config_.end();) {
+    auto path = path_from_uri(it->first);
+    if (path && !current.count(*path)) {
+      if (it->second != "[]") notify("textDocument/publishDiagnostics", {{"uri", it->first}, {"diagnostics", json::array()}});
+      it = published_config_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& [path, errors] : current) {
     std::string uri = uri_from_path(path);
     json diags = json::array();
     std::string text = read_file_bytes(path).value_or("");
@@ -644,7 +739,7 @@ json Server::pull_diagnostics(const json& params) {
   std::string result_id = std::to_string(r.world) + "-" + std::to_string(r.version);
   if (params.contains("previousResultId") && params["previousResultId"] == result_id)
     return {{"kind", "unchanged"}, {"resultId", result_id}};
-  return {{"kind", "full"}, {"resultId", result_id}, {"items", lsp_diagnostics(r)}};
+  return {{"kind", "full"}, {"resultId", result_id}, {"items", diagnostics_json_[doc.uri]}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -678,11 +773,11 @@ json Server::code_actions(const json& params) {
     b = doc.lines.line_end(doc.text, pb.line);
   }
 
-  // The statements, to put a suppression above the one a finding is in.
-  parser::ParseLimits limits;
-  limits.window_bytes = 128 * 1024;
-  parser::ParsedFile parsed = parser::parse_sql(doc.text, limits);
-  const auto& stmts = parsed.statements();
+  // The statements as the lint saw them (a BOM and template actions replaced), to put a
+  // suppression above the one a finding is in. Inserted lines end as the file's lines do.
+  const auto& stmts = r.statements;
+  const std::string eol = doc.text.find("\r\n") != std::string::npos ? "\r\n" : "\n";
+  const size_t bom = doc.text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
 
   auto edit_for = [&](json edits) -> json {
     if (document_changes_)
@@ -714,7 +809,7 @@ json Server::code_actions(const json& params) {
     return action;
   };
 
-  json diags_json = lsp_diagnostics(r);
+  const json& diags_json = diagnostics_json_[doc.uri];
   size_t k = 0;  // index into diags_json of the next unsuppressed finding
   size_t leading = diags_json.size();
   for (const auto& d : r.diagnostics)
@@ -745,25 +840,24 @@ json Server::code_actions(const json& params) {
     int s = d.statement;
     while (s >= 0 && static_cast<size_t>(s) < stmts.size() && stmts[static_cast<size_t>(s)].parent >= 0) s = stmts[static_cast<size_t>(s)].parent;
     if (s >= 0 && static_cast<size_t>(s) < stmts.size()) {
-      size_t begin = stmts[static_cast<size_t>(s)].begin;
+      size_t begin = std::min<size_t>(stmts[static_cast<size_t>(s)].begin, doc.text.size());
       LspPosition p = doc.lines.position(doc.text, begin, Encoding::Utf8);
-      size_t line_start = doc.lines.line_start(p.line);
+      size_t line_start = std::max(doc.lines.line_start(p.line), p.line == 0 ? bom : 0);
       std::string lead = doc.text.substr(line_start, begin - line_start);
       bool blank = std::all_of(lead.begin(), lead.end(), [](char c) { return c == ' ' || c == '\t'; });
       std::string comment = "-- pgsafe-ignore " + d.rule + ": ";
       if (blank)
-        actions.push_back(suppression("Suppress " + d.rule + " here with a reason…", line_start, lead, comment, "\n", dj));
+        actions.push_back(suppression("Suppress " + d.rule + " here with a reason…", line_start, lead, comment, eol, dj));
       else
-        actions.push_back(suppression("Suppress " + d.rule + " here with a reason…", begin, "\n", comment, "\n", dj));
+        actions.push_back(suppression("Suppress " + d.rule + " here with a reason…", begin, eol, comment, eol, dj));
     }
-    if (file_suppressed.insert(d.rule).second) {
-      size_t at = doc.text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-      actions.push_back(suppression("Suppress " + d.rule + " in this file with a reason…", at, "",
-                                    "-- pgsafe-ignore-file " + d.rule + ": ", "\n", dj));
-    }
+    if (file_suppressed.insert(d.rule).second)
+      actions.push_back(suppression("Suppress " + d.rule + " in this file with a reason…", bom, "",
+                                    "-- pgsafe-ignore-file " + d.rule + ": ", eol, dj));
   }
-  // Every safe fix of the file at once (as `pgsafe lint --fix` makes them, one pass).
-  if (safe_fixes > 0 && (wanted(only, "source.fixAll.pgsafe") && (only.is_array() || safe_fixes > 1))) {
+  // Every safe fix of the file at once (as `pgsafe lint --fix` makes them, one pass): only when
+  // source actions are asked for (the edit is the whole file, too much to send at every cursor move).
+  if (safe_fixes > 0 && only.is_array() && wanted(only, "source.fixAll.pgsafe")) {
     std::vector<const Diagnostic*> active;
     for (const auto& d : r.diagnostics)
       if (!d.suppression && d.fix) active.push_back(&d);
@@ -813,26 +907,45 @@ json Server::hover(const json& params) {
   }
   // The innermost statement holding the position (a DO block's statements lie inside it).
   const StatementPlan* stmt = nullptr;
-  for (const auto& s : r.statements)
-    if (s.begin <= off && off <= s.end && (!stmt || (s.begin >= stmt->begin && s.end <= stmt->end))) stmt = &s;
+  size_t stmt_index = 0;
+  for (size_t i = 0; i < r.statements.size(); ++i) {
+    const auto& s = r.statements[i];
+    if (s.kind.empty() || !(s.begin <= off && off <= s.end)) continue;
+    if (!stmt || (s.begin >= stmt->begin && s.end <= stmt->end)) {
+      stmt = &s;
+      stmt_index = i;
+    }
+  }
   if (stmt) {
     if (!md.empty()) md += "---\n\n";
+    // A DO block takes what the statements inside it take.
+    std::vector<PlanLock> locks = stmt->locks;
+    bool rewrites = stmt->rewrites;
+    for (size_t i = stmt_index + 1; i < r.statements.size(); ++i) {
+      int p = r.statements[i].parent;
+      while (p >= 0 && static_cast<size_t>(p) != stmt_index) p = r.statements[static_cast<size_t>(p)].parent;
+      if (p < 0) continue;
+      rewrites = rewrites || r.statements[i].rewrites;
+      for (const auto& l : r.statements[i].locks)
+        if (std::none_of(locks.begin(), locks.end(), [&](const PlanLock& x) { return x.relation == l.relation && x.mode == l.mode; }))
+          locks.push_back(l);
+    }
     md += "**`" + stmt->kind + "`**";
-    if (stmt->locks.empty()) {
+    if (locks.empty()) {
       md += " takes no lock on a table that already exists.\n";
     } else {
       md += " takes:\n\n";
-      for (const auto& l : stmt->locks)
+      for (const auto& l : locks)
         md += "- **" + l.mode + "** on `" + l.relation + "`: " + lock_effect(l.mode) + "\n";
     }
-    if (stmt->rewrites)
+    if (rewrites)
       md += "\nIt **rewrites** the table: every row is copied, taking time (and disk) in proportion to its size "
             "while the lock is held.\n";
     if (!range) range = {stmt->begin, stmt->end};
   }
   if (md.empty()) return nullptr;
   while (!md.empty() && md.back() == '\n') md.pop_back();
-  json contents = {{"kind", markdown_hover_ ? "markdown" : "plaintext"}, {"value", md}};
+  json contents = {{"kind", markdown_hover_ ? "markdown" : "plaintext"}, {"value", markdown_hover_ ? md : plain(md)}};
   json out = {{"contents", contents}};
   if (range) out["range"] = range_json(doc.text, doc.lines, range->first, range->second);
   return out;

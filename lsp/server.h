@@ -90,7 +90,15 @@ class Server {
   std::map<std::string, Clock::time_point> due_;     // debounced lints by URI
   std::optional<Clock::time_point> refresh_due_;     // a workspace/diagnostic/refresh to send
   std::map<std::string, std::string> published_config_;
-  std::map<std::string, std::string> not_linted_told_;  // by URI: what the log last said of it  // config URI -> what was last published
+  std::map<std::string, std::string> not_linted_told_;  // by URI: what the log last said of it
+  std::map<std::string, nlohmann::json> diagnostics_json_;  // by URI: the last lint's, as LSP diagnostics
+  // Other files related information points into, read once while diagnostics are converted.
+  struct OtherFile {
+    std::string uri, text;
+    LineIndex lines;
+    bool readable = true;
+  };
+  std::map<std::string, OtherFile> other_files_;  // config URI -> what was last published
   int next_request_id_ = 1;
 
   bool initialized_ = false;

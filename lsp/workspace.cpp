@@ -122,11 +122,6 @@ void Workspace::refresh(Project& p) {
   // Read again when notified, and also every few seconds: some clients that can watch files
   // report only the files they write themselves (Helix), none a `git checkout` changed.
   if (!p.stale && now - p.read_at < kPollInterval) return;
-  if (!p.config_path.empty() && stamp_of(p.config_path) != p.config_stamp) {
-    log_("configuration changed: " + p.config_path);
-    load(p);
-    ++world_;
-  }
   DiscoverOptions dopts;
   dopts.layout = p.opts.config.layout;
   dopts.migrations_dir = p.dir;
@@ -172,7 +167,24 @@ void Workspace::refresh(Project& p) {
   p.read_at = now;
 }
 
+void Workspace::poll_configs() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - configs_checked_ < kPollInterval) return;
+  configs_checked_ = now;
+  for (const auto& [key, p] : projects_) {
+    // Another configuration found (one created, or the one in use deleted), or the same one edited.
+    auto found = find_config(p->dir);
+    std::string path = found ? normal(*found) : std::string();
+    if (path != p->config_path || (!path.empty() && stamp_of(path) != p->config_stamp)) {
+      log_("configuration changed: " + (path.empty() ? p->config_path + " is gone" : path));
+      config_changed();
+      return;
+    }
+  }
+}
+
 LintedDocument Workspace::lint(const Document& doc, const std::map<std::string, const Document*>& open) {
+  poll_configs();
   LintedDocument r;
   r.version = doc.version;
   r.text = doc.text;
@@ -246,6 +258,11 @@ void Workspace::buffer_changed(const std::string& path) {
         memo->reset();
   }
   ++world_;
+}
+
+void Workspace::document_closed(const std::string& path) {
+  for (auto& [key, p] : projects_) p->memos.erase(path);
+  buffer_changed(path);
 }
 
 void Workspace::file_changed(const std::string& path) {

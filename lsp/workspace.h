@@ -77,6 +77,9 @@ class Workspace {
 
   // An open document's buffer changed, or it was opened or closed: histories that include it are void.
   void buffer_changed(const std::string& path);
+  // An open document was closed: the history kept for it is dropped (its buffer no longer counts:
+  // buffer_changed is called too).
+  void document_closed(const std::string& path);
   // A file changed on disk (watched files, save): the folder holding it is read again.
   void file_changed(const std::string& path);
   // A configuration file changed: every project is found and loaded again.
@@ -90,6 +93,10 @@ class Workspace {
 
  private:
   void refresh(Project& p);
+  // Every few seconds: whether a project's configuration was created, deleted or edited (clients
+  // that report changed files make this immediate through config_changed()).
+  void poll_configs();
+  std::chrono::steady_clock::time_point configs_checked_{};
   bool load(Project& p);
   std::string root_;
   std::function<void(const std::string&)> log_;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -135,6 +136,14 @@ const json* find_code(const json& diags, const std::string& code) {
   return nullptr;
 }
 
+// Shutdown after raw messages: answers to the ids sent raw are the only ones the client did not send.
+void shut_down_raw(LspClient& c) {
+  CHECK(c.call("shutdown")["result"].is_null());
+  c.notify("exit");
+  CHECK(c.wait_exit() == 0);
+  for (const auto& e : c.protocol_errors()) CHECK(e.find("never sent") != std::string::npos);
+}
+
 void shut_down(LspClient& c) {
   json r = c.call("shutdown");
   CHECK(r["result"].is_null());
@@ -214,20 +223,32 @@ TEST_CASE("lsp: malformed messages get error responses and the server carries on
   CHECK(error_of(60)["code"] == -32601);
   CHECK(error_of(61)["code"] == -32601);
   CHECK(c->running());
-  c->send_raw("Content-Length: 99999999999999999999\r\n\r\n");  // not a number the protocol allows
+  // A header without a usable length, with a body after it: skipped up to the next header, so the
+  // messages after it are read as usual.
+  c->send_raw("Content-Type: x\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":70,\"method\":\"bar\"}");
   CHECK(error_of(nullptr)["code"] == -32700);
   CHECK(c->call("textDocument/definition")["error"]["code"] == -32601);
-  // A body over the limit is refused at once and skipped as it arrives, never buffered: what
-  // follows is its body, so the client can only go away; the server then ends without a hang.
-  c->send_raw("Content-Length: 999999999999\r\n\r\n");
+  c->send_raw("Content-Length: -5\r\n\r\nabcde");
   CHECK(error_of(nullptr)["code"] == -32700);
-  c->send_raw(std::string(1 << 20, 'x'));
+  c->send_raw("Content-Length: 99999999999999999999\r\n\r\n");  // not a number the protocol allows
+  CHECK(error_of(nullptr)["code"] == -32700);
+  c->send_raw("Content-Length: 999999999999\r\n\r\n");  // no client sends a terabyte
+  CHECK(error_of(nullptr)["code"] == -32700);
+  CHECK(c->call("textDocument/definition")["error"]["code"] == -32601);
+  // A body over the 64 MiB limit is refused at once and skipped as it arrives, never buffered.
+  size_t big = (64u << 20) + 1;
+  c->send_raw("Content-Length: " + std::to_string(big) + "\r\n\r\n");
+  CHECK(error_of(nullptr)["code"] == -32700);
+  c->send_raw(std::string(big, ' '));
+  CHECK(c->call("textDocument/definition")["error"]["code"] == -32601);
+  // Values nested deeper than any LSP message: refused, never a stack overflow.
+  c->send_raw([] {
+    std::string deep = R"({"jsonrpc":"2.0","id":80,"method":"x","params":)" + std::string(60000, '[') + std::string(60000, ']') + "}";
+    return "Content-Length: " + std::to_string(deep.size()) + "\r\n\r\n" + deep;
+  }());
+  CHECK(error_of(nullptr)["code"] == -32600);
   CHECK(c->running());
-  c->close_stdin();
-  CHECK(c->wait_exit() == 1);
-  // Every frame the server wrote was well formed (answers to the ids sent raw above are the only
-  // ones the client did not send itself).
-  for (const auto& e : c->protocol_errors()) CHECK(e.find("never sent") != std::string::npos);
+  shut_down_raw(*c);
 }
 
 TEST_CASE("lsp: diagnostics are pushed on open and on change, with UTF-16 positions, codes and related places", "[lsp]") {
@@ -257,7 +278,7 @@ TEST_CASE("lsp: diagnostics are pushed on open and on change, with UTF-16 positi
   auto cli = pgsafe::test::run_pgsafe({"lint", "--format", "json", "--stdin-filename", p.file("20240201000000_age.sql"), "-"}, text, p.root);
   json cj = json::parse(cli.out);
   size_t cli_findings = 0;
-  for (const auto& x : cj["diagnostics"]) cli_findings += x.value("suppressed", false) ? 0 : 1;
+  for (const auto& x : cj["diagnostics"]) cli_findings += x["suppression"].is_null() ? 1 : 0;
   CHECK(cli_findings == diags.size());
 
   // An incremental change whose range is given in UTF-16 units after the emoji: "int NOT NULL" -> "bigint".
@@ -272,6 +293,15 @@ TEST_CASE("lsp: diagnostics are pushed on open and on change, with UTF-16 positi
   // The server applied the range where the client meant it: the hover shows the statement as now written.
   json h = c->call("textDocument/hover", {{"textDocument", {{"uri", uri}}}, {"position", {{"line", 0}, {"character", utf16_units(prefix) + 1}}}});
   CHECK(h["result"]["contents"]["value"].get<std::string>().find("ALTER TABLE") != std::string::npos);
+
+  // Half a surrogate pair (an editor's buffer cut inside an emoji) is read as U+FFFD, one UTF-16
+  // unit, so the document stays in step: the next finding is still placed right.
+  std::string raw_change = R"({"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":")" + uri +
+                           R"(","version":3},"contentChanges":[{"text":"/* \ud83d */ ALTER TABLE users ADD COLUMN x int NOT NULL;\n"}]}})";
+  c->send_raw("Content-Length: " + std::to_string(raw_change.size()) + "\r\n\r\n" + raw_change);
+  json lone = diagnostics_for(*c, uri, 3);
+  REQUIRE(find_code(lone, "adding-required-field"));
+  CHECK(find_code(lone, "adding-required-field")->at("range")["start"]["character"] == utf16_units("/* \uFFFD */ ALTER TABLE users ADD COLUMN x int "));
 
   // Closing clears what was shown.
   c->notify("textDocument/didClose", {{"textDocument", {{"uri", uri}}}});
@@ -408,6 +438,16 @@ TEST_CASE("lsp: code actions fix, suppress with the cursor at the reason, and fi
   CHECK(all_fixed.find("at timestamptz, seen timestamptz") != std::string::npos);
   CHECK(actions_at(0, json::array({"quickfix"})).size() >= 2);
   for (const auto& a : actions_at(0, json::array({"quickfix"}))) CHECK(a["kind"] == "quickfix");
+
+  // An unsafe fix (it changes what the migration does) says so and is never the preferred one;
+  // fix-all leaves it out.
+  std::string check = "ALTER TABLE users ADD CONSTRAINT users_id_positive CHECK (id > 0);\n";
+  change_all(*c, uri, check, 5);
+  REQUIRE(find_code(diagnostics_for(*c, uri, 5), "constraint-missing-not-valid"));
+  json unsafe = titled(actions_at(0), "Fix (unsafe, review the change): ");
+  CHECK_FALSE(unsafe.contains("isPreferred"));
+  CHECK(apply_edits(check, unsafe["edit"], uri).find("CHECK (id > 0) NOT VALID;") != std::string::npos);
+  CHECK(actions_at(0, json::array({"source.fixAll"})).empty());
   shut_down(*c);
 }
 
@@ -431,6 +471,31 @@ TEST_CASE("lsp: the suppression is a snippet when the client takes snippet edits
   CHECK(edit["snippet"]["value"] == "\n-- pgsafe-ignore adding-required-field: $0\n");
   std::string done = apply_edits(text, sup["edit"], uri);
   CHECK(done == "SELECT 1; \n-- pgsafe-ignore adding-required-field: $0\nALTER TABLE users ADD COLUMN age bigint NOT NULL;\n");
+
+  // A file with a byte order mark and CRLF lines: the comment goes after the mark, its line ends in
+  // CRLF, and the result lints clean once the reason is written.
+  std::string crlf_uri = p.uri("20240202000000_crlf.sql");
+  std::string crlf = "\xEF\xBB\xBF" "ALTER TABLE users ADD COLUMN age bigint NOT NULL;\r\n";
+  open(*c, crlf_uri, crlf);
+  diagnostics_for(*c, crlf_uri, 1);
+  json r2 = c->call("textDocument/codeAction", {{"textDocument", {{"uri", crlf_uri}}},
+                                                 {"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
+                                                 {"context", {{"diagnostics", json::array()}}}});
+  json here;
+  for (const auto& a : r2["result"])
+    if (a["title"].get<std::string>().rfind("Suppress adding-required-field here", 0) == 0) here = a;
+  REQUIRE(here.is_object());
+  std::string edited = apply_edits(crlf, here["edit"], crlf_uri);
+  CHECK(edited == "\xEF\xBB\xBF" "-- pgsafe-ignore adding-required-field: $0\r\nALTER TABLE users ADD COLUMN age bigint NOT NULL;\r\n");
+  size_t dollar = edited.find("$0");
+  std::string reasoned = edited.substr(0, dollar) + "no rows yet" + edited.substr(dollar + 2);
+  auto cli = pgsafe::test::run_pgsafe({"lint", "--format", "json", "--stdin-filename", p.file("20240202000000_crlf.sql"), "-"}, reasoned, p.root);
+  json cj = json::parse(cli.out);
+  for (const auto& x : cj["diagnostics"]) {
+    INFO(x.dump());
+    CHECK(x["suppression"]["justification"] == "no rows yet");
+  }
+  CHECK_FALSE(cj["diagnostics"].empty());
   shut_down(*c);
 }
 
@@ -571,6 +636,31 @@ TEST_CASE("lsp: other buffers, files changed on disk and .pgsafe.toml changes re
     return m["params"]["uri"] == pgsafe::test::file_uri(p.root + "/.pgsafe.toml");
   });
   CHECK(cleared["params"]["diagnostics"].empty());
+  shut_down(*c);
+}
+
+TEST_CASE("lsp: without watched files, a configuration deleted or edited on disk is noticed within 2 s", "[lsp]") {
+  TestProject p = make_project("lsp-poll", "migrations_dir = \"migrations\"\nbogus_key = 1\n");
+  auto c = started(p);  // the client reports no file changes
+  std::string uri = p.uri("20240201000000_age.sql");
+  open(*c, uri, "ALTER TABLE users ADD COLUMN age bigint NOT NULL;\n");
+  json blocked = diagnostics_for(*c, uri, 1);
+  REQUIRE(blocked.size() == 1);
+  CHECK(blocked[0]["code"] == "config-error");
+  fs::remove(p.root + "/.pgsafe.toml");
+  std::this_thread::sleep_for(2100ms);
+  change_all(*c, uri, "ALTER TABLE users ADD COLUMN age bigint NOT NULL; \n", 2);
+  CHECK(find_code(diagnostics_for(*c, uri, 2), "adding-required-field"));
+  // The errors shown on the deleted configuration are cleared.
+  json cleared = c->wait_notification("textDocument/publishDiagnostics", [&](const json& m) {
+    return m["params"]["uri"] == pgsafe::test::file_uri(p.root + "/.pgsafe.toml") && m["params"]["diagnostics"].empty();
+  });
+  CHECK(cleared.is_object());
+  // A new configuration (the rule turned off) is found the same way.
+  pgsafe::test::write_file(p.root + "/.pgsafe.toml", "[rules]\nadding-required-field = \"off\"\n");
+  std::this_thread::sleep_for(2100ms);
+  change_all(*c, uri, "ALTER TABLE users ADD COLUMN age bigint NOT NULL;\n", 3);
+  CHECK_FALSE(find_code(diagnostics_for(*c, uri, 3), "adding-required-field"));
   shut_down(*c);
 }
 
