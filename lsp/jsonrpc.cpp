@@ -86,10 +86,10 @@ bool MessageReader::take(Result& out) {
     std::string_view value = trim(line.substr(colon + 1));
     if (name != "content-length") continue;  // Content-Type and anything else: ignored
     long long v = 0;
-    bool digits = !value.empty() && value.size() <= 18;
-    for (char c : value) {
-      if (c < '0' || c > '9') digits = false;
-      else v = v * 10 + (c - '0');
+    bool digits = !value.empty() && value.size() <= 18;  // 18 digits cannot overflow
+    for (size_t k = 0; digits && k < value.size(); ++k) {
+      if (value[k] < '0' || value[k] > '9') digits = false;
+      else v = v * 10 + (value[k] - '0');
     }
     if (!digits) problem = "Content-Length is not a number: '" + std::string(value.substr(0, 40)) + "'";
     else length = v;

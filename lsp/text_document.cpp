@@ -1,6 +1,9 @@
 #include "lsp/text_document.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include "reporters/format_util.h"
 
 namespace pgsafe::lsp {
 
@@ -129,7 +132,7 @@ std::optional<std::string> path_from_uri(std::string_view uri) {
       if (c >= 'A' && c <= 'F') return c - 'A' + 10;
       return -1;
     };
-    if (rest[i] == '%' && i + 2 < rest.size() + 0 && hex(rest[i + 1]) >= 0 && hex(rest[i + 2]) >= 0) {
+    if (rest[i] == '%' && i + 2 < rest.size() && hex(rest[i + 1]) >= 0 && hex(rest[i + 2]) >= 0) {
       out += static_cast<char>(hex(rest[i + 1]) * 16 + hex(rest[i + 2]));
       i += 2;
     } else {
@@ -140,19 +143,6 @@ std::optional<std::string> path_from_uri(std::string_view uri) {
   return out;
 }
 
-std::string uri_from_path(std::string_view absolute_path) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out = "file://";
-  for (unsigned char c : absolute_path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-  return out;
-}
+std::string uri_from_path(std::string_view absolute_path) { return report::util::file_uri(absolute_path); }
 
 }  // namespace pgsafe::lsp

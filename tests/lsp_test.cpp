@@ -130,6 +130,24 @@ json diagnostics_for(LspClient& c, const std::string& uri, int version) {
   return m["params"]["diagnostics"];
 }
 
+// The code actions offered at a position (`only`: the kinds asked for, or null).
+json actions_at(LspClient& c, const std::string& uri, int line, int character = 0, json only = nullptr) {
+  json ctx = {{"diagnostics", json::array()}};
+  if (!only.is_null()) ctx["only"] = std::move(only);
+  json at = {{"line", line}, {"character", character}};
+  json r = c.call("textDocument/codeAction", {{"textDocument", {{"uri", uri}}}, {"range", {{"start", at}, {"end", at}}}, {"context", ctx}});
+  REQUIRE(r.contains("result"));
+  return r["result"];
+}
+
+// The action whose title starts so; the test fails when there is none.
+json titled(const json& actions, const std::string& start) {
+  for (const auto& a : actions)
+    if (a["title"].get<std::string>().rfind(start, 0) == 0) return a;
+  FAIL("no action titled '" << start << "...' in " << actions.dump(1));
+  return {};
+}
+
 const json* find_code(const json& diags, const std::string& code) {
   for (const auto& d : diags)
     if (d.value("code", "") == code) return &d;
@@ -370,24 +388,10 @@ TEST_CASE("lsp: code actions fix, suppress with the cursor at the reason, and fi
   json diags = diagnostics_for(*c, uri, 1);
   REQUIRE(find_code(diags, "prefer-timestamptz"));
   REQUIRE(find_code(diags, "adding-required-field"));
-  auto actions_at = [&](int line, json only = nullptr) {
-    json ctx = {{"diagnostics", json::array()}};
-    if (!only.is_null()) ctx["only"] = only;
-    json r = c->call("textDocument/codeAction", {{"textDocument", {{"uri", uri}}},
-                                                  {"range", {{"start", {{"line", line}, {"character", 0}}}, {"end", {{"line", line}, {"character", 0}}}}},
-                                                  {"context", ctx}});
-    REQUIRE(r.contains("result"));
-    return r["result"];
-  };
-  auto titled = [](const json& actions, const std::string& start) -> json {
-    for (const auto& a : actions)
-      if (a["title"].get<std::string>().rfind(start, 0) == 0) return a;
-    FAIL("no action titled '" << start << "...' in " << actions.dump(1));
-    return {};
-  };
+  auto actions = [&](int line, json only = nullptr) { return actions_at(*c, uri, line, 0, std::move(only)); };
 
   // The fix: a versioned edit that, applied, leaves no prefer-timestamptz finding on that column.
-  json line0 = actions_at(0);
+  json line0 = actions(0);
   json fix = titled(line0, "Fix: ");
   CHECK(fix["kind"] == "quickfix");
   CHECK(fix["isPreferred"] == true);
@@ -398,7 +402,7 @@ TEST_CASE("lsp: code actions fix, suppress with the cursor at the reason, and fi
 
   // Suppress with a reason: the comment goes above the statement, with its indentation, and the
   // command that follows the edit puts the cursor where the reason is typed.
-  json line1 = actions_at(1);
+  json line1 = actions(1);
   json sup = titled(line1, "Suppress adding-required-field here");
   std::string with_comment = apply_edits(text, sup["edit"], uri);
   CHECK(with_comment.find("  -- pgsafe-ignore adding-required-field: \n  ALTER TABLE users") != std::string::npos);
@@ -421,7 +425,7 @@ TEST_CASE("lsp: code actions fix, suppress with the cursor at the reason, and fi
   CHECK_FALSE(find_code(after, "unused-ignore"));
 
   // Suppress for the file: at the top, the cursor again at the reason.
-  json file_sup = titled(actions_at(0), "Suppress prefer-timestamptz in this file");
+  json file_sup = titled(actions(0), "Suppress prefer-timestamptz in this file");
   std::string top = apply_edits(reasoned, file_sup["edit"], uri);
   CHECK(top.rfind("-- pgsafe-ignore-file prefer-timestamptz: \n", 0) == 0);
   CHECK(file_sup["command"]["arguments"][1] == json({{"line", 0}, {"character", 42}}));
@@ -431,23 +435,23 @@ TEST_CASE("lsp: code actions fix, suppress with the cursor at the reason, and fi
   // Fix all: both timestamp columns in one edit; asked for by kind.
   change_all(*c, uri, text, 4);
   diagnostics_for(*c, uri, 4);
-  json all = actions_at(0, json::array({"source.fixAll"}));
+  json all = actions(0, json::array({"source.fixAll"}));
   REQUIRE(all.size() == 1);
   CHECK(all[0]["kind"] == "source.fixAll.pgsafe");
   std::string all_fixed = apply_edits(text, all[0]["edit"], uri);
   CHECK(all_fixed.find("at timestamptz, seen timestamptz") != std::string::npos);
-  CHECK(actions_at(0, json::array({"quickfix"})).size() >= 2);
-  for (const auto& a : actions_at(0, json::array({"quickfix"}))) CHECK(a["kind"] == "quickfix");
+  CHECK(actions(0, json::array({"quickfix"})).size() >= 2);
+  for (const auto& a : actions(0, json::array({"quickfix"}))) CHECK(a["kind"] == "quickfix");
 
   // An unsafe fix (it changes what the migration does) says so and is never the preferred one;
   // fix-all leaves it out.
   std::string check = "ALTER TABLE users ADD CONSTRAINT users_id_positive CHECK (id > 0);\n";
   change_all(*c, uri, check, 5);
   REQUIRE(find_code(diagnostics_for(*c, uri, 5), "constraint-missing-not-valid"));
-  json unsafe = titled(actions_at(0), "Fix (unsafe, review the change): ");
+  json unsafe = titled(actions(0), "Fix (unsafe, review the change): ");
   CHECK_FALSE(unsafe.contains("isPreferred"));
   CHECK(apply_edits(check, unsafe["edit"], uri).find("CHECK (id > 0) NOT VALID;") != std::string::npos);
-  CHECK(actions_at(0, json::array({"source.fixAll"})).empty());
+  CHECK(actions(0, json::array({"source.fixAll"})).empty());
   shut_down(*c);
 }
 
@@ -458,13 +462,7 @@ TEST_CASE("lsp: the suppression is a snippet when the client takes snippet edits
   std::string text = "SELECT 1; ALTER TABLE users ADD COLUMN age bigint NOT NULL;\n";
   open(*c, uri, text);
   diagnostics_for(*c, uri, 1);
-  json r = c->call("textDocument/codeAction", {{"textDocument", {{"uri", uri}}},
-                                                {"range", {{"start", {{"line", 0}, {"character", 20}}}, {"end", {{"line", 0}, {"character", 20}}}}},
-                                                {"context", {{"diagnostics", json::array()}}}});
-  json sup;
-  for (const auto& a : r["result"])
-    if (a["title"].get<std::string>().rfind("Suppress adding-required-field here", 0) == 0) sup = a;
-  REQUIRE(sup.is_object());
+  json sup = titled(actions_at(*c, uri, 0, 20), "Suppress adding-required-field here");
   CHECK_FALSE(sup.contains("command"));
   json edit = sup["edit"]["documentChanges"][0]["edits"][0];
   CHECK(edit["snippet"]["kind"] == "snippet");
@@ -478,13 +476,7 @@ TEST_CASE("lsp: the suppression is a snippet when the client takes snippet edits
   std::string crlf = "\xEF\xBB\xBF" "ALTER TABLE users ADD COLUMN age bigint NOT NULL;\r\n";
   open(*c, crlf_uri, crlf);
   diagnostics_for(*c, crlf_uri, 1);
-  json r2 = c->call("textDocument/codeAction", {{"textDocument", {{"uri", crlf_uri}}},
-                                                 {"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
-                                                 {"context", {{"diagnostics", json::array()}}}});
-  json here;
-  for (const auto& a : r2["result"])
-    if (a["title"].get<std::string>().rfind("Suppress adding-required-field here", 0) == 0) here = a;
-  REQUIRE(here.is_object());
+  json here = titled(actions_at(*c, crlf_uri, 0), "Suppress adding-required-field here");
   std::string edited = apply_edits(crlf, here["edit"], crlf_uri);
   CHECK(edited == "\xEF\xBB\xBF" "-- pgsafe-ignore adding-required-field: $0\r\nALTER TABLE users ADD COLUMN age bigint NOT NULL;\r\n");
   size_t dollar = edited.find("$0");
@@ -510,10 +502,7 @@ TEST_CASE("lsp: a migration the default branch has gets findings but no edits", 
   std::string uri = p.uri(merged);
   open(*c, uri, pgsafe::test::read_file(p.file(merged)));
   CHECK(find_code(diagnostics_for(*c, uri, 1), "prefer-timestamptz"));
-  json r = c->call("textDocument/codeAction", {{"textDocument", {{"uri", uri}}},
-                                                {"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
-                                                {"context", {{"diagnostics", json::array()}}}});
-  CHECK(r["result"].empty());
+  CHECK(actions_at(*c, uri, 0).empty());
   json why = c->wait_notification("window/logMessage", [](const json& m) {
     return m["params"]["message"].get<std::string>().find("may be applied") != std::string::npos;
   });
@@ -522,10 +511,7 @@ TEST_CASE("lsp: a migration the default branch has gets findings but no edits", 
   std::string fresh = p.uri("20240301000000_new.sql");
   open(*c, fresh, "CREATE TABLE logs (id bigint PRIMARY KEY, at timestamp);\n");
   diagnostics_for(*c, fresh, 1);
-  json r2 = c->call("textDocument/codeAction", {{"textDocument", {{"uri", fresh}}},
-                                                 {"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
-                                                 {"context", {{"diagnostics", json::array()}}}});
-  CHECK_FALSE(r2["result"].empty());
+  CHECK_FALSE(actions_at(*c, fresh, 0).empty());
   shut_down(*c);
 }
 
