@@ -346,7 +346,8 @@ json Server::initialize(const json& params) {
     if (offered("utf-8")) encoding_ = Encoding::Utf8;
     else if (offered("utf-32")) encoding_ = Encoding::Utf32;
   }
-  pull_ = at_path(caps, {"textDocument", "diagnostic"}) != nullptr;
+  const json* pull = at_path(caps, {"textDocument", "diagnostic"});
+  pull_ = pull && pull->is_object();
   refresh_support_ = flag(caps, {"workspace", "diagnostics", "refreshSupport"});
   watch_dynamic_ = flag(caps, {"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
   show_document_ = flag(caps, {"window", "showDocument", "support"});
