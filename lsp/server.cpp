@@ -435,7 +435,7 @@ void Server::did_open(const json& params) {
   std::string path = doc.path;
   std::string uri = doc.uri;
   documents_[uri] = std::move(doc);
-  if (path.empty() || fs::path(path).extension() != ".sql") return;
+  if (!is_sql_file(path)) return;
   workspace_->buffer_changed(path);
   schedule(uri, Clock::now());
   schedule_others(uri, Clock::now() + std::chrono::milliseconds(debounce_ms_));
@@ -452,7 +452,7 @@ void Server::did_change(const json& params) {
   }
   const json& td = params["textDocument"];
   if (td.contains("version") && td["version"].is_number_integer()) doc.version = td["version"].get<int64_t>();
-  if (doc.path.empty() || fs::path(doc.path).extension() != ".sql") return;
+  if (!is_sql_file(doc.path)) return;
   workspace_->buffer_changed(doc.path);
   auto when = Clock::now() + std::chrono::milliseconds(debounce_ms_);
   if (!pull_) schedule(doc.uri, when);
@@ -481,7 +481,7 @@ void Server::did_close(const json& params) {
   results_.erase(uri);
   due_.erase(uri);
   diagnostics_json_.erase(uri);
-  if (!path.empty() && fs::path(path).extension() == ".sql") {
+  if (is_sql_file(path)) {
     if (!pull_) notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
     workspace_->document_closed(path);  // the file on disk counts again
     schedule_others(uri, Clock::now() + std::chrono::milliseconds(debounce_ms_));
@@ -496,7 +496,7 @@ void Server::did_change_watched_files(const json& params) {
     auto path = path_from_uri(string_member(c, "uri"));
     if (!path) continue;
     if (fs::path(*path).filename() == kConfigFileName) config = true;
-    else if (fs::path(*path).extension() == ".sql") {
+    else if (is_sql_file(*path)) {
       workspace_->file_changed(*path);
       sql = true;
     }
@@ -537,7 +537,7 @@ void Server::schedule_others(const std::string& except_uri, Clock::time_point wh
   }
   // Other files wait for the typing to stop too.
   for (const auto& [uri, doc] : documents_)
-    if (uri != except_uri && !doc.path.empty() && fs::path(doc.path).extension() == ".sql") due_[uri] = when;
+    if (uri != except_uri && is_sql_file(doc.path)) due_[uri] = when;
 }
 
 int Server::wait_ms() const {
@@ -635,15 +635,9 @@ json Server::lsp_diagnostics(const LintedDocument& r) {
   other_files_.clear();
   json out = json::array();
   LineIndex lines(r.text);
+  // InputError positions are 1-based lines and code points: UTF-32 units, 0-based in LSP.
   auto at_line_col = [&](uint32_t line, uint32_t column) -> size_t {
-    // InputError positions are 1-based lines and code points.
-    if (line == 0) return 0;
-    size_t off = lines.offset(r.text, LspPosition{line - 1, 0}, Encoding::Utf8);
-    for (uint32_t c = 1; c < column && off < r.text.size(); ++c) {
-      ++off;
-      while (off < r.text.size() && (static_cast<unsigned char>(r.text[off]) & 0xC0) == 0x80) ++off;
-    }
-    return off;
+    return line == 0 ? 0 : lines.offset(r.text, LspPosition{line - 1, column > 0 ? column - 1 : 0}, Encoding::Utf32);
   };
   if (r.config_problem) {
     out.push_back({{"range", range_json(r.text, lines, 0, 0)},

@@ -28,8 +28,6 @@ bool inside(const std::string& dir, const std::string& path) {
   return path.size() > dir.size() + 1 && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
 }
 
-bool is_sql(const std::string& path) { return fs::path(path).extension() == ".sql"; }
-
 std::optional<Project::Stamp> stamp_of(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
@@ -41,6 +39,8 @@ std::optional<Project::Stamp> stamp_of(const std::string& path) {
 }
 
 }  // namespace
+
+bool is_sql_file(const std::string& path) { return !path.empty() && fs::path(path).extension() == ".sql"; }
 
 Workspace::Workspace(std::string root, std::function<void(const std::string&)> log)
     : root_(root.empty() ? std::string() : normal(root)), log_(std::move(log)) {}
@@ -75,7 +75,7 @@ Project* Workspace::project_for(const std::string& path, std::string* why) {
     if (why) *why = reason;
     return nullptr;
   };
-  if (!is_sql(path)) return refuse("not a .sql file");
+  if (!is_sql_file(path)) return refuse("not a .sql file");
   fs::path folder = fs::path(path).parent_path();
   std::string config_path;
   if (auto found = find_config(folder)) config_path = normal(*found);
@@ -213,7 +213,7 @@ LintedDocument Workspace::lint(const Document& doc, const std::map<std::string, 
   // Open buffers of this folder that are not files yet (a new migration not saved) belong to the set.
   bool added = false;
   for (const auto& [path, d] : open) {
-    if (!inside(p->dir, path) || !is_sql(path)) continue;
+    if (!inside(p->dir, path) || !is_sql_file(path)) continue;
     if (std::any_of(set.files.begin(), set.files.end(), [&](const MigrationFile& f) { return f.path == path; })) continue;
     MigrationFile f = make_migration_file(path, set.layout);
     f.contents = d->text;

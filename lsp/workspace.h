@@ -18,6 +18,9 @@
 
 namespace pgsafe::lsp {
 
+// Whether a path names a .sql file: the only files the server lints ("" is none).
+bool is_sql_file(const std::string& path);
+
 // One project: a configuration (or none) and the migrations folder it names or implies.
 struct Project {
   std::string config_path;                 // absolute; "" when there is no .pgsafe.toml
